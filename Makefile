@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Top-level build.  `make` builds the module against KDIR and the host-side
+# pieces (the engine as a static library, the test programs); `make check`
+# runs every test tier; `make demo` boots two hosts in a VM and compares
+# AF_AMOEBA with TCP.  See README.md.
+
+KDIR ?= $(firstword $(wildcard /usr/src/linux-headers-6.1.*-amd64))
+BUILD ?= build
+CC ?= cc
+CFLAGS_HOST := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iinclude/uapi -Iflip
+
+FLIP_SRCS := $(wildcard flip/*.c)
+FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
+
+export AMOEBA_BUILD := $(abspath $(BUILD))
+
+.PHONY: all module lib progs host-tests check demo deps clean checkpatch
+
+all: module lib progs
+
+deps:
+	@sh scripts/install-deps.sh
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers: run 'make deps' or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+lib: $(BUILD)/host/libflip.a
+
+$(BUILD)/host/flip/%.o: flip/%.c flip/*.h include/uapi/linux/amoeba.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_HOST) -c $< -o $@
+
+$(BUILD)/host/libflip.a: $(FLIP_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/host/flip_engine_test: flip/tests/host_main.c flip/tests/engine_test.c \
+		flip/tests/engine_test.h $(BUILD)/host/libflip.a
+	$(CC) $(CFLAGS_HOST) -Wno-unused-parameter $< -o $@ \
+		$(BUILD)/host/libflip.a -lcmocka
+
+progs:
+	$(MAKE) -C tests/progs
+
+host-tests: $(BUILD)/host/flip_engine_test progs
+
+# Every tier, aggregated by prove; the last line is "N passed, N failed".
+check: deps host-tests
+	@prove -v tests/*.t 2>&1 | sh scripts/tap-summary.sh
+
+demo: deps progs
+	@sh tests/demo.sh
+
+checkpatch:
+	@sh tests/checkpatch.t
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	-$(MAKE) -C tests/progs clean
+	rm -rf $(BUILD)

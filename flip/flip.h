@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * FLIP engine: the Amoeba RPC protocol without I/O.
+ *
+ * The engine encodes and decodes FLIP packets, keeps the port cache, runs
+ * the client side of a transaction (locate, request, retransmit, give up)
+ * and the server's duplicate-request filter.  It never reads a socket or a
+ * clock and never allocates: hosts (the kernel module, the DPDK loop, user
+ * space, fuzzers) pass it packets, the time in nanoseconds and the memory
+ * it works in, and carry out the actions it returns.  All callers hold
+ * whatever lock protects the structure they pass in.
+ */
+#ifndef FLIP_FLIP_H
+#define FLIP_FLIP_H
+
+#include "flip_types.h"
+#include <linux/amoeba.h>
+
+#define FLIP_VERSION		1
+#define FLIP_HDR_LEN		40
+#define FLIP_RPC_HDR_LEN	16
+#define AM_HDR_WIRE_LEN		32
+/* Headers in front of the data of a request or reply. */
+#define FLIP_RPC_DATA_OFF	(FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + AM_HDR_WIRE_LEN)
+#define FLIP_MAX_HOPS		25
+
+/* The null FLIP address: the destination of broadcasts, never an endpoint. */
+#define FLIP_ADDR_BROADCAST	0ULL
+
+enum flip_type {
+	FLIP_LOCATE = 1,
+	FLIP_HEREIS,
+	FLIP_UNIDATA,
+	FLIP_MULTIDATA,
+	FLIP_NOTHERE,
+	FLIP_UNTRUSTED,
+	FLIP_TYPE_MAX = FLIP_UNTRUSTED,
+};
+
+enum flip_rpc_type {
+	FLIP_RPC_LOCATE = 1,	/* broadcast: who serves this put-port? */
+	FLIP_RPC_HEREIS,	/* unicast answer to LOCATE */
+	FLIP_RPC_REQUEST,
+	FLIP_RPC_REPLY,
+	FLIP_RPC_ACK,		/* client: reply received; server: executing */
+	FLIP_RPC_NAK,
+	FLIP_RPC_ENQUIRE,
+	FLIP_RPC_ALIVE,
+	FLIP_RPC_RECEIVED,
+	FLIP_RPC_FORWARD,
+	FLIP_RPC_FAIL,		/* server: no such transaction */
+	FLIP_RPC_TYPE_MAX = FLIP_RPC_FAIL,
+};
+
+#define FLIP_RPC_F_RETRANS	0x02
+/* On an ACK: which message it acknowledges. */
+#define FLIP_RPC_F_REQUEST	0x04
+#define FLIP_RPC_F_REPLY	0x08
+
+/* Why a packet was dropped; each has a counter in /proc/net/amoeba. */
+enum flip_drop {
+	FLIP_DROP_NONE,
+	FLIP_DROP_SHORT,	/* shorter than its headers */
+	FLIP_DROP_VERSION,	/* unknown FLIP version */
+	FLIP_DROP_TYPE,		/* unknown FLIP packet type */
+	FLIP_DROP_LENGTH,	/* length fields disagree with the frame */
+	FLIP_DROP_FRAGMENT,	/* a fragment: not reassembled in this version */
+	FLIP_DROP_HOPS,		/* hop count over its limit */
+	FLIP_DROP_RPCTYPE,	/* unknown RPC packet type */
+	FLIP_DROP_NOTFORUS,	/* addressed to another host or address */
+	FLIP_DROP_NOSOCK,	/* no socket for the address or port */
+	FLIP_DROP_NOMEM,
+	FLIP_DROP_STALE,	/* answers no transaction in progress */
+	FLIP_DROP_DUP,		/* duplicate request, already handled */
+	FLIP_DROP_MAX,
+};
+
+extern const char *const flip_drop_names[FLIP_DROP_MAX];
+
+struct flip_hdr {
+	u8	version;
+	u8	type;
+	u8	flags;
+	u8	reserved;
+	u16	act_hop;
+	u16	max_hop;
+	u64	dst;
+	u64	src;
+	u32	messid;
+	u32	length;		/* payload bytes in this packet */
+	u32	offset;		/* of this payload in the message */
+	u32	total;		/* message length */
+};
+
+struct flip_rpc_hdr {
+	u8		type;
+	u8		flags;
+	struct am_port	port;
+	u32		tid;
+	u32		reserved;
+};
+
+/* A decoded packet; @data points into the buffer that was parsed. */
+struct flip_pkt {
+	struct flip_hdr		fh;
+	struct flip_rpc_hdr	rh;
+	struct am_hdr		ah;	/* REQUEST and REPLY only */
+	const u8		*data;
+	u32			datalen;
+};
+
+enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt);
+size_t flip_hdrs_len(u8 rpc_type);
+size_t flip_write(u8 *buf, const struct flip_pkt *pkt);
+void am_hdr_put(u8 *p, const struct am_hdr *h);
+void am_hdr_get(const u8 *p, struct am_hdr *h);
+
+static inline bool am_port_null(const struct am_port *p)
+{
+	static const struct am_port null;
+
+	return !memcmp(p, &null, sizeof(*p));
+}
+
+static inline bool am_port_eq(const struct am_port *a, const struct am_port *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+u32 flip_port_hash(const struct am_port *p);
+
+/*
+ * How to reach a FLIP address on a link: opaque to the engine.  For
+ * Ethernet the host stores the interface index and MAC address;
+ * ifindex 0 means "this host".
+ */
+struct flip_link {
+	u32	ifindex;
+	u8	lladdr[20];
+};
+
+/*
+ * Port cache: put-port -> (FLIP address, link), set-associative with LRU
+ * replacement, entries expire after @ttl ns.  The host provides the entry
+ * array (a multiple of FLIP_PCACHE_WAYS entries).
+ */
+#define FLIP_PCACHE_WAYS	4
+
+struct flip_pcache_ent {
+	struct am_port		port;
+	u64			addr;	/* 0: slot empty */
+	struct flip_link	link;
+	u64			stamp;	/* when entered or last confirmed */
+};
+
+struct flip_pcache {
+	struct flip_pcache_ent	*ent;
+	u32			nsets;
+	u64			ttl;
+};
+
+void flip_pcache_init(struct flip_pcache *pc, struct flip_pcache_ent *ent,
+		      u32 nent, u64 ttl);
+const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
+						 const struct am_port *port,
+						 u64 now);
+void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
+		       u64 addr, const struct flip_link *link, u64 now);
+void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
+			u64 addr);
+void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr);
+
+/* Protocol timing, in ns; flip_timing_default holds the defaults. */
+struct flip_timing {
+	u64	locate_interval;	/* between LOCATE broadcasts */
+	u64	retrans_min;		/* first request retransmission */
+	u64	retrans_max;		/* backoff ceiling */
+	u64	enquire_interval;	/* poll of a server that is executing */
+};
+
+extern const struct flip_timing flip_timing_default;
+
+/*
+ * Client transaction.  Each call returns a mask of FLIP_ACT_* for the host
+ * to carry out, in this order: send a LOCATE broadcast for t->port, send
+ * the request to t->server (flagged retransmission when t->sends > 1),
+ * send an ACK of the reply, and report completion (t->result).
+ */
+#define FLIP_ACT_LOCATE		0x01
+#define FLIP_ACT_REQUEST	0x02
+#define FLIP_ACT_ACK		0x04
+#define FLIP_ACT_DONE		0x08
+
+enum flip_trans_state {
+	FLIP_TRANS_LOCATE,
+	FLIP_TRANS_REQUEST,
+	FLIP_TRANS_DONE,
+};
+
+enum flip_trans_result {
+	FLIP_RES_OK,
+	FLIP_RES_NOTFOUND,	/* nobody answered LOCATE: RPC_NOTFOUND */
+	FLIP_RES_TIMEOUT,	/* no reply in time: RPC_FAILURE */
+	FLIP_RES_GONE,		/* the server is gone: RPC_FAILURE */
+	FLIP_RES_ABORTED,	/* the host gave up (signal): RPC_ABORTED */
+};
+
+struct flip_trans {
+	enum flip_trans_state	state;
+	enum flip_trans_result	result;
+	struct am_port		port;
+	u64			server;
+	struct flip_link	link;
+	u32			tid;
+	u32			sends;	/* request transmissions */
+	bool			busy;	/* the server said it is executing */
+	u64			deadline;
+	u64			timer;	/* next locate or retransmission */
+	u64			sent_at; /* last request transmission */
+	const struct flip_timing *tm;
+};
+
+unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
+			      u32 tid, const struct flip_pcache_ent *cached,
+			      u64 now, u64 timeout,
+			      const struct flip_timing *tm);
+unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
+			      const struct flip_link *from, u64 now);
+unsigned int flip_trans_expire(struct flip_trans *t, u64 now);
+void flip_trans_abort(struct flip_trans *t);
+u64 flip_trans_expiry(const struct flip_trans *t);
+
+/*
+ * Server duplicate filter: one entry per (client address, tid) from the
+ * moment a request arrives until the client acknowledges the reply or the
+ * entry lingers @linger ns after the reply.  A retransmitted request is
+ * answered from here, never executed again.  Set-associative; the host
+ * provides the entries (a multiple of FLIP_DEDUP_WAYS) and owns the
+ * reply copies, which the engine hands back through @drop_reply.
+ */
+#define FLIP_DEDUP_WAYS		8
+
+enum flip_dedup_state {
+	FLIP_DEDUP_FREE,
+	FLIP_DEDUP_BUSY,	/* delivered or queued, no reply yet */
+	FLIP_DEDUP_REPLIED,
+};
+
+struct flip_dedup_ent {
+	u64	client;
+	u32	tid;
+	u8	state;
+	u64	stamp;
+	void	*reply;		/* host's copy of the reply, or NULL */
+};
+
+struct flip_dedup {
+	struct flip_dedup_ent	*ent;
+	u32			nsets;
+	u64			linger;
+	void			(*drop_reply)(void *reply);
+};
+
+enum flip_verdict {
+	FLIP_NEW,		/* deliver; an entry now records it */
+	FLIP_DUP_BUSY,		/* executing: answer ACK */
+	FLIP_DUP_REPLIED,	/* answer with the cached reply */
+	FLIP_FULL,		/* no room: drop, the client retransmits */
+};
+
+void flip_dedup_init(struct flip_dedup *d, struct flip_dedup_ent *ent,
+		     u32 nent, u64 linger, void (*drop_reply)(void *reply));
+enum flip_verdict flip_dedup_request(struct flip_dedup *d, u64 client, u32 tid,
+				     u64 now, struct flip_dedup_ent **entp);
+struct flip_dedup_ent *flip_dedup_find(struct flip_dedup *d, u64 client,
+				       u32 tid);
+void flip_dedup_replied(struct flip_dedup_ent *e, void *reply, u64 now);
+void flip_dedup_release(struct flip_dedup *d, struct flip_dedup_ent *e);
+void flip_dedup_clear(struct flip_dedup *d);
+
+#endif /* FLIP_FLIP_H */

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Port cache: which FLIP address serves a put-port, as learnt from HEREIS
+ * answers to broadcast LOCATEs.  A bounded set-associative table: a lookup
+ * or an update touches FLIP_PCACHE_WAYS entries, whatever the load, and a
+ * full set gives up its least recently confirmed entry.  Entries older than
+ * the ttl are treated as absent, so a server that moved is located again.
+ */
+#include "flip.h"
+
+void flip_pcache_init(struct flip_pcache *pc, struct flip_pcache_ent *ent,
+		      u32 nent, u64 ttl)
+{
+	memset(ent, 0, sizeof(*ent) * nent);
+	pc->ent = ent;
+	pc->nsets = nent / FLIP_PCACHE_WAYS;
+	pc->ttl = ttl;
+}
+
+static struct flip_pcache_ent *pcache_set(struct flip_pcache *pc,
+					  const struct am_port *port)
+{
+	return pc->ent + (flip_port_hash(port) % pc->nsets) * FLIP_PCACHE_WAYS;
+}
+
+const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
+						 const struct am_port *port,
+						 u64 now)
+{
+	struct flip_pcache_ent *e = pcache_set(pc, port);
+	int i;
+
+	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++) {
+		if (!e->addr || !am_port_eq(&e->port, port))
+			continue;
+		if (now - e->stamp > pc->ttl) {
+			e->addr = 0;
+			return NULL;
+		}
+		return e;
+	}
+	return NULL;
+}
+
+void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
+		       u64 addr, const struct flip_link *link, u64 now)
+{
+	struct flip_pcache_ent *set = pcache_set(pc, port);
+	struct flip_pcache_ent *victim = set;
+	int i;
+
+	for (i = 0; i < FLIP_PCACHE_WAYS; i++) {
+		struct flip_pcache_ent *e = &set[i];
+
+		if (e->addr && am_port_eq(&e->port, port)) {
+			victim = e;
+			break;
+		}
+		if (!e->addr)
+			victim = e;
+		else if (victim->addr && e->stamp < victim->stamp)
+			victim = e;
+	}
+	victim->port = *port;
+	victim->addr = addr;
+	victim->link = *link;
+	victim->stamp = now;
+}
+
+/* Forget @port's entry if it still names @addr (0: whatever it names). */
+void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
+			u64 addr)
+{
+	struct flip_pcache_ent *e = pcache_set(pc, port);
+	int i;
+
+	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++)
+		if (e->addr && am_port_eq(&e->port, port) &&
+		    (!addr || e->addr == addr))
+			e->addr = 0;
+}
+
+/* Forget every port served at @addr: that address is gone. */
+void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr)
+{
+	u32 i;
+
+	for (i = 0; i < pc->nsets * FLIP_PCACHE_WAYS; i++)
+		if (pc->ent[i].addr == addr)
+			pc->ent[i].addr = 0;
+}

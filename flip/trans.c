@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Client side of a transaction: locate the server by broadcast, send the
+ * request, retransmit it with exponential backoff until the reply comes,
+ * and give up at the deadline.  The request is only ever retransmitted to
+ * the same server with the same tid, so the server's duplicate filter can
+ * keep it at-most-once; the transaction never starts over on its own.
+ */
+#include "flip.h"
+
+#define NSEC_PER_MS_	1000000ULL
+
+const struct flip_timing flip_timing_default = {
+	.locate_interval	= 100 * NSEC_PER_MS_,
+	.retrans_min		= 50 * NSEC_PER_MS_,
+	.retrans_max		= 1000 * NSEC_PER_MS_,
+	.enquire_interval	= 1000 * NSEC_PER_MS_,
+};
+
+static unsigned int trans_finish(struct flip_trans *t,
+				 enum flip_trans_result res)
+{
+	t->state = FLIP_TRANS_DONE;
+	t->result = res;
+	return FLIP_ACT_DONE;
+}
+
+static unsigned int trans_send_request(struct flip_trans *t, u64 now)
+{
+	u64 wait = t->tm->retrans_min;
+	u32 i;
+
+	if (t->busy) {
+		wait = t->tm->enquire_interval;
+	} else {
+		for (i = 1; i < t->sends && wait < t->tm->retrans_max; i++)
+			wait *= 2;
+		if (wait > t->tm->retrans_max)
+			wait = t->tm->retrans_max;
+	}
+	t->sends++;
+	t->sent_at = now;
+	t->timer = now + wait;
+	return FLIP_ACT_REQUEST;
+}
+
+/*
+ * Begin a transaction.  @cached is the port cache's entry for @port, or
+ * NULL; the engine copies what it needs from it.
+ */
+unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
+			      u32 tid, const struct flip_pcache_ent *cached,
+			      u64 now, u64 timeout,
+			      const struct flip_timing *tm)
+{
+	memset(t, 0, sizeof(*t));
+	t->port = *port;
+	t->tid = tid;
+	t->tm = tm;
+	t->deadline = now + timeout;
+	if (cached) {
+		t->server = cached->addr;
+		t->link = cached->link;
+		t->state = FLIP_TRANS_REQUEST;
+		return trans_send_request(t, now);
+	}
+	t->state = FLIP_TRANS_LOCATE;
+	t->timer = now + tm->locate_interval;
+	return FLIP_ACT_LOCATE;
+}
+
+/* Feed a packet addressed to this transaction's socket. */
+unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
+			      const struct flip_link *from, u64 now)
+{
+	const struct flip_rpc_hdr *rh = &pkt->rh;
+
+	if (t->state == FLIP_TRANS_DONE)
+		return 0;
+
+	if (pkt->fh.type == FLIP_NOTHERE) {
+		if (t->state == FLIP_TRANS_REQUEST && pkt->fh.src == t->server &&
+		    rh->tid == t->tid)
+			return trans_finish(t, FLIP_RES_GONE);
+		return 0;
+	}
+
+	if (t->state == FLIP_TRANS_LOCATE) {
+		if (rh->type != FLIP_RPC_HEREIS || !am_port_eq(&rh->port, &t->port))
+			return 0;
+		t->server = pkt->fh.src;
+		t->link = *from;
+		t->state = FLIP_TRANS_REQUEST;
+		return trans_send_request(t, now);
+	}
+
+	if (pkt->fh.src != t->server || rh->tid != t->tid)
+		return 0;
+	switch (rh->type) {
+	case FLIP_RPC_REPLY:
+		return trans_finish(t, FLIP_RES_OK) | FLIP_ACT_ACK;
+	case FLIP_RPC_ACK:
+		/* Executing: poll slowly from now on instead of backing off. */
+		t->busy = true;
+		t->timer = now + t->tm->enquire_interval;
+		return 0;
+	case FLIP_RPC_FAIL:
+		return trans_finish(t, FLIP_RES_GONE);
+	}
+	return 0;
+}
+
+unsigned int flip_trans_expire(struct flip_trans *t, u64 now)
+{
+	if (t->state == FLIP_TRANS_DONE)
+		return 0;
+	if (now >= t->deadline)
+		return trans_finish(t, t->state == FLIP_TRANS_LOCATE ?
+				    FLIP_RES_NOTFOUND : FLIP_RES_TIMEOUT);
+	if (now < t->timer)
+		return 0;
+	if (t->state == FLIP_TRANS_LOCATE) {
+		t->timer = now + t->tm->locate_interval;
+		return FLIP_ACT_LOCATE;
+	}
+	return trans_send_request(t, now);
+}
+
+void flip_trans_abort(struct flip_trans *t)
+{
+	if (t->state != FLIP_TRANS_DONE)
+		trans_finish(t, FLIP_RES_ABORTED);
+}
+
+/* When flip_trans_expire() next has work; 0 once the transaction is done. */
+u64 flip_trans_expiry(const struct flip_trans *t)
+{
+	if (t->state == FLIP_TRANS_DONE)
+		return 0;
+	return t->timer < t->deadline ? t->timer : t->deadline;
+}
