@@ -22,6 +22,7 @@
 #include "compat.h"
 
 int amoeba_family = AF_AMOEBA;
+AMOEBA_EXPORT_FOR_TESTS(amoeba_family);
 module_param_named(family, amoeba_family, int, 0444);
 MODULE_PARM_DESC(family, "address family number to register (default 22)");
 
@@ -31,6 +32,7 @@ MODULE_PARM_DESC(trans_timeout_ms,
 		 "default transaction timeout in ms when neither the call nor SO_RCVTIMEO sets one");
 
 unsigned int amoeba_net_id __read_mostly;
+AMOEBA_EXPORT_FOR_TESTS(amoeba_net_id);
 
 static struct proto amoeba_proto = {
 	.name		= "AMOEBA",

@@ -99,6 +99,13 @@ struct amoeba_trans {
 	struct flip_pkt		pkt;	/* parsed reply, points into skb */
 };
 
+/* Internals the KUnit module calls directly. */
+#if IS_ENABLED(CONFIG_KUNIT)
+#define AMOEBA_EXPORT_FOR_TESTS(sym)	EXPORT_SYMBOL_GPL(sym)
+#else
+#define AMOEBA_EXPORT_FOR_TESTS(sym)
+#endif
+
 extern unsigned int amoeba_net_id;
 extern int amoeba_family;
 extern unsigned int amoeba_trans_timeout_ms;

@@ -110,6 +110,7 @@ int amoeba_xmit(struct amoeba_net *an, const struct flip_link *link,
 		       pkt->datalen);
 	return amoeba_xmit_skb(an, link, skb);
 }
+AMOEBA_EXPORT_FOR_TESTS(amoeba_xmit);
 
 /* Send @pkt (header only) to every host on every link, and to this one. */
 void amoeba_broadcast(struct amoeba_net *an, const struct flip_pkt *pkt)

@@ -339,6 +339,7 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	unsigned int act;
 	u64 timeout_ns;
 	void *data = NULL;
+	s64 left;
 	long ret;
 	int err;
 
@@ -379,10 +380,11 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 		if (act & FLIP_ACT_DONE)
 			break;
 
+		left = flip_trans_expiry(&tr.ft) - now_ns();
 		err = wait_event_interruptible_hrtimeout(tr.wait,
 			READ_ONCE(tr.ft.state) == FLIP_TRANS_DONE ||
 			READ_ONCE(tr.pending_act),
-			ns_to_ktime(flip_trans_expiry(&tr.ft) - now_ns()));
+			ns_to_ktime(max_t(s64, left, 0)));
 
 		spin_lock_bh(&as->lock);
 		if (err == -ERESTARTSYS)
@@ -418,6 +420,7 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	kfree_skb(tr.reply);
 	return ret;
 }
+AMOEBA_EXPORT_FOR_TESTS(amoeba_trans);
 
 static struct amoeba_req *take_request(struct amoeba_sock *as)
 {
@@ -442,6 +445,7 @@ long amoeba_getreq(struct amoeba_sock *as, struct am_io *io,
 		   struct iov_iter *buf, long timeo)
 {
 	struct sock *sk = &as->sk;
+	long timeo0 = timeo;
 	struct amoeba_req *req;
 	size_t n;
 
@@ -456,8 +460,9 @@ long amoeba_getreq(struct amoeba_sock *as, struct am_io *io,
 				READ_ONCE(as->npending) ||
 				(READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN),
 				timeo);
+		/* As recv(2): restartable unless a timeout was set. */
 		if (timeo < 0)
-			return sock_intr_errno(MAX_SCHEDULE_TIMEOUT);
+			return sock_intr_errno(timeo0);
 	}
 
 	n = min_t(u32, req->datalen, io->size);
@@ -477,6 +482,7 @@ long amoeba_getreq(struct amoeba_sock *as, struct am_io *io,
 	req->data = NULL;
 	return req->datalen;
 }
+AMOEBA_EXPORT_FOR_TESTS(amoeba_getreq);
 
 static struct amoeba_req *find_serving(struct amoeba_sock *as, u32 id)
 {
@@ -547,6 +553,7 @@ requeue:
 	spin_unlock_bh(&as->lock);
 	return -ENOMEM;
 }
+AMOEBA_EXPORT_FOR_TESTS(amoeba_putrep);
 
 int amoeba_sock_bind_rpc(struct amoeba_sock *as)
 {

@@ -5,7 +5,10 @@
  * and tests of the module itself.
  */
 #include <kunit/test.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/net.h>
+#include <linux/uio.h>
 
 #include "../amoeba.h"
 
@@ -23,6 +26,16 @@ static struct kunit_suite flip_engine_suite = {
 	.test_cases = ft_cases,
 };
 
+static u64 drops(struct amoeba_net *an, enum flip_drop why)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu_ptr(an->cnt, cpu)->drop[why];
+	return sum;
+}
+
 /* SHA-256 of the bytes 01 02 03 04 05 06 begins 7192385c3c06. */
 static void fbox_known_answer(struct kunit *test)
 {
@@ -36,8 +49,193 @@ static void fbox_known_answer(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, am_port_null(&put));
 }
 
+static struct socket *new_sock(struct kunit *test)
+{
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, amoeba_family,
+					       SOCK_DGRAM, 0, &sock), 0);
+	return sock;
+}
+
+static int bind_port(struct socket *sock, u8 seed)
+{
+	struct sockaddr_amoeba sam = { .sam_family = amoeba_family };
+
+	memset(sam.sam_port.p, seed, AM_PORTSIZE);
+	return kernel_bind(sock, (struct sockaddr *)&sam, sizeof(sam));
+}
+
+static void bind_errors(struct kunit *test)
+{
+	struct socket *a = new_sock(test), *b = new_sock(test);
+	struct sockaddr_amoeba sam = { .sam_family = amoeba_family };
+
+	/* The null port and a short address are refused. */
+	KUNIT_EXPECT_EQ(test, kernel_bind(a, (struct sockaddr *)&sam,
+					  sizeof(sam)), -EINVAL);
+	sam.sam_port.p[0] = 1;
+	KUNIT_EXPECT_EQ(test, kernel_bind(a, (struct sockaddr *)&sam, 4),
+			-EINVAL);
+	sam.sam_family = AF_INET;
+	KUNIT_EXPECT_EQ(test, kernel_bind(a, (struct sockaddr *)&sam,
+					  sizeof(sam)), -EAFNOSUPPORT);
+	KUNIT_EXPECT_EQ(test, bind_port(a, 0x42), 0);
+	KUNIT_EXPECT_EQ(test, bind_port(a, 0x43), -EINVAL);
+	KUNIT_EXPECT_EQ(test, bind_port(b, 0x42), -EADDRINUSE);
+	sock_release(a);
+	/* Released: the port is free again. */
+	KUNIT_EXPECT_EQ(test, bind_port(b, 0x42), 0);
+	sock_release(b);
+}
+
+struct echo_server {
+	struct socket	*sock;
+	int		count;
+	int		served;
+	struct completion done;
+};
+
+/* Serve @count requests: echo the data, h_offset + 1 in the reply. */
+static int echo_server_fn(void *arg)
+{
+	struct echo_server *es = arg;
+	struct amoeba_sock *as = amoeba_sk(es->sock->sk);
+	static u8 buf[AM_MAXBUF_SMALL];
+	struct iov_iter it;
+	struct am_io io;
+	struct kvec kv;
+	long n;
+
+	while (es->served < es->count) {
+		memset(&io, 0, sizeof(io));
+		io.size = sizeof(buf);
+		kv.iov_base = buf;
+		kv.iov_len = sizeof(buf);
+		iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(buf));
+		n = amoeba_getreq(as, &io, &it, 5 * HZ);
+		if (n < 0)
+			break;
+		io.hdr.h_offset++;
+		io.hdr.h_status = 0;
+		io.size = n;
+		kv.iov_len = n;
+		iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, n);
+		if (amoeba_putrep(as, &io, &it))
+			break;
+		es->served++;
+	}
+	complete(&es->done);
+	return 0;
+}
+
+static long do_trans(struct socket *sock, const struct am_port *put,
+		     const void *req, u32 reqlen, void *rep, u32 replen,
+		     u32 timeout_ms, struct am_hdr *rephdr)
+{
+	struct kvec kreq = { (void *)req, reqlen }, krep = { rep, replen };
+	struct iov_iter ireq, irep;
+	struct am_trans t = { };
+	long n;
+
+	t.req.hdr.h_port = *put;
+	t.req.hdr.h_offset = 41;
+	t.req.size = reqlen;
+	t.rep.size = replen;
+	t.timeout_ms = timeout_ms;
+	iov_iter_kvec(&ireq, ITER_SOURCE, &kreq, 1, reqlen);
+	iov_iter_kvec(&irep, ITER_DEST, &krep, 1, replen);
+	n = amoeba_trans(amoeba_sk(sock->sk), &t, &ireq, &irep);
+	*rephdr = t.rep.hdr;
+	return n;
+}
+
+/* A whole transaction through the module, both ends on this host. */
+static void local_rpc_round_trip(struct kunit *test)
+{
+	struct socket *srv = new_sock(test), *cli = new_sock(test);
+	struct echo_server es = { .sock = srv, .count = 3 };
+	struct sockaddr_amoeba sam;
+	struct task_struct *task;
+	static u8 req[1000], rep[1000];
+	struct am_hdr hdr;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, bind_port(srv, 0x51), 0);
+	KUNIT_ASSERT_EQ(test, kernel_getsockname(srv, (struct sockaddr *)&sam),
+			(int)sizeof(sam));
+	init_completion(&es.done);
+	task = kthread_run(echo_server_fn, &es, "amoeba-echo");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
+
+	for (i = 0; i < (int)sizeof(req); i++)
+		req[i] = i * 7;
+	for (i = 0; i < 3; i++) {
+		memset(rep, 0, sizeof(rep));
+		KUNIT_EXPECT_EQ(test, do_trans(cli, &sam.sam_port, req,
+					       100 * i, rep, sizeof(rep), 2000,
+					       &hdr), 100 * i);
+		KUNIT_EXPECT_EQ(test, hdr.h_offset, 42);
+		KUNIT_EXPECT_EQ(test, memcmp(req, rep, 100 * i), 0);
+	}
+	wait_for_completion(&es.done);
+	KUNIT_EXPECT_EQ(test, es.served, 3);
+	sock_release(cli);
+	sock_release(srv);
+}
+
+static void trans_unserved_port(struct kunit *test)
+{
+	struct socket *cli = new_sock(test);
+	const struct am_port nobody = { { 0xde, 0xad, 0, 0, 0, 1 } };
+	const struct am_port null = { };
+	struct am_hdr hdr;
+
+	KUNIT_EXPECT_EQ(test, do_trans(cli, &nobody, NULL, 0, NULL, 0, 300,
+				       &hdr), -EHOSTUNREACH);
+	KUNIT_EXPECT_EQ(test, do_trans(cli, &null, NULL, 0, NULL, 0, 300,
+				       &hdr), -EDESTADDRREQ);
+	sock_release(cli);
+}
+
+/* The same request delivered twice is queued once and counted as dup. */
+static void duplicate_request_runs_once(struct kunit *test)
+{
+	struct socket *srv = new_sock(test);
+	struct amoeba_sock *as = amoeba_sk(srv->sk);
+	static const struct flip_link local;
+	u64 dup0 = drops(as->an, FLIP_DROP_DUP);
+	struct sockaddr_amoeba sam;
+	struct flip_pkt p = { };
+
+	KUNIT_ASSERT_EQ(test, bind_port(srv, 0x61), 0);
+	kernel_getsockname(srv, (struct sockaddr *)&sam);
+	p.fh.type = FLIP_UNIDATA;
+	p.fh.max_hop = 1;
+	p.fh.dst = as->addr;
+	p.fh.src = 0x5eed;		/* a client with no socket here */
+	p.rh.type = FLIP_RPC_REQUEST;
+	p.rh.port = sam.sam_port;
+	p.rh.tid = 9;
+	p.ah.h_port = sam.sam_port;
+
+	amoeba_xmit(as->an, &local, &p, NULL, GFP_KERNEL);
+	amoeba_xmit(as->an, &local, &p, NULL, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->npending), 1U);
+	KUNIT_EXPECT_EQ(test, drops(as->an, FLIP_DROP_DUP), dup0 + 1);
+	p.rh.tid = 10;
+	amoeba_xmit(as->an, &local, &p, NULL, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->npending), 2U);
+	/* Closing with requests queued frees them (kmemleak watches). */
+	sock_release(srv);
+}
+
 static struct kunit_case amoeba_sock_cases[] = {
 	KUNIT_CASE(fbox_known_answer),
+	KUNIT_CASE(bind_errors),
+	KUNIT_CASE(local_rpc_round_trip),
+	KUNIT_CASE(trans_unserved_port),
+	KUNIT_CASE(duplicate_request_runs_once),
 	{}
 };
 
