@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Server duplicate filter, the server half of at-most-once: every request
- * is recorded by (client address, tid) before it is delivered, and a copy
- * of the reply is kept until the client acknowledges it.  A retransmitted
+ * is recorded by (client address, tid) before it is delivered, a copy of
+ * the reply is kept until the client acknowledges it, and the record
+ * itself for a while after that.  A retransmitted
  * request thus meets either "still executing" or the reply, never a second
  * execution.  Bounded: when a set is full, the oldest replied entry goes;
  * if every entry is still executing, the new request is refused (FULL) and
@@ -86,6 +87,18 @@ enum flip_verdict flip_dedup_request(struct flip_dedup *d, u64 client, u32 tid,
 	slot->stamp = now;
 	*entp = slot;
 	return FLIP_NEW;
+}
+
+/*
+ * The client has the reply.  Its copy can go, but the record must stay
+ * until it lingers out: a duplicate of the request still in the network
+ * would otherwise look new and run again.
+ */
+void flip_dedup_acked(struct flip_dedup *d, struct flip_dedup_ent *e)
+{
+	if (e->reply && d->drop_reply)
+		d->drop_reply(e->reply);
+	e->reply = NULL;
 }
 
 /* The server replied; keep @reply (may be NULL) for retransmissions. */

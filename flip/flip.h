@@ -232,8 +232,8 @@ u64 flip_trans_expiry(const struct flip_trans *t);
 
 /*
  * Server duplicate filter: one entry per (client address, tid) from the
- * moment a request arrives until the client acknowledges the reply or the
- * entry lingers @linger ns after the reply.  A retransmitted request is
+ * moment a request arrives until @linger ns after the reply (the reply
+ * copy itself goes as soon as the client acknowledges it).  A retransmitted request is
  * answered from here, never executed again.  Set-associative; the host
  * provides the entries (a multiple of FLIP_DEDUP_WAYS) and owns the
  * reply copies, which the engine hands back through @drop_reply.
@@ -275,6 +275,7 @@ enum flip_verdict flip_dedup_request(struct flip_dedup *d, u64 client, u32 tid,
 struct flip_dedup_ent *flip_dedup_find(struct flip_dedup *d, u64 client,
 				       u32 tid);
 void flip_dedup_replied(struct flip_dedup_ent *e, void *reply, u64 now);
+void flip_dedup_acked(struct flip_dedup *d, struct flip_dedup_ent *e);
 void flip_dedup_release(struct flip_dedup *d, struct flip_dedup_ent *e);
 void flip_dedup_clear(struct flip_dedup *d);
 

@@ -239,7 +239,7 @@ static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	}
 }
 
-/* The client has the reply: the server may forget it. */
+/* The client has the reply: the server's copy of it can go. */
 static void rcv_reply_ack(struct amoeba_sock *as, const struct flip_pkt *pkt)
 {
 	struct flip_dedup_ent *e;
@@ -248,7 +248,7 @@ static void rcv_reply_ack(struct amoeba_sock *as, const struct flip_pkt *pkt)
 	if (as->bound && !as->dead) {
 		e = flip_dedup_find(&as->dedup, pkt->fh.src, pkt->rh.tid);
 		if (e && e->state == FLIP_DEDUP_REPLIED)
-			flip_dedup_release(&as->dedup, e);
+			flip_dedup_acked(&as->dedup, e);
 	}
 	spin_unlock(&as->lock);
 }

@@ -365,16 +365,22 @@ FT_TEST(dedup_at_most_once)
 	flip_dedup_replied(e, &reply, 100);
 	FT_EQ(flip_dedup_request(&d, 10, 1, 200, &e2), FLIP_DUP_REPLIED);
 	FT_TRUE(e2 && e2->reply == &reply);
+	/* Acknowledged: the reply goes, the record stays. */
+	flip_dedup_acked(&d, e);
+	FT_EQ(ft_dropped, 1);
+	FT_TRUE(!e->reply);
+	FT_EQ(flip_dedup_request(&d, 10, 1, 300, &e2), FLIP_DUP_REPLIED);
+	flip_dedup_replied(e, &reply, 100);
 	/* Lingered too long: forgotten, its reply handed back. */
 	FT_EQ(flip_dedup_request(&d, 10, 1, 1101, &e2), FLIP_NEW);
-	FT_EQ(ft_dropped, 1);
+	FT_EQ(ft_dropped, 2);
 	flip_dedup_replied(e2, &reply, 1200);
 	flip_dedup_release(&d, e2);
-	FT_EQ(ft_dropped, 2);
+	FT_EQ(ft_dropped, 3);
 	FT_TRUE(!flip_dedup_find(&d, 10, 1));
 	flip_dedup_replied(flip_dedup_find(&d, 10, 2), &reply, 1300);
 	flip_dedup_clear(&d);
-	FT_EQ(ft_dropped, 3);
+	FT_EQ(ft_dropped, 4);
 	FT_TRUE(!flip_dedup_find(&d, 11, 1));
 }
 

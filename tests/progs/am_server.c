@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * am_server: an echo service for testing AF_AMOEBA.  It binds a get-port,
+ * prints the matching put-port on stdout for the script that started it,
+ * then serves requests with getreq/putrep: the reply header is the request
+ * header with h_status 0 and h_offset one higher, the reply data the
+ * request data.  It remembers every (h_extra, h_offset) pair it executed so
+ * that tests under packet loss and duplication can tell whether a request
+ * ran more than once (at-most-once), and says so when it exits.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common.h"
+
+/* Set of executed (h_extra, h_offset) pairs: open addressing, 0 = empty. */
+struct exec_set {
+	uint64_t *slot;
+	size_t size;	/* power of two */
+	size_t used;
+};
+
+/* Static, not locals: the loop in main() is left by siglongjmp. */
+static unsigned long served, repeated, failed;
+static struct exec_set seen;
+static bool quiet;
+
+static volatile sig_atomic_t stop;
+static volatile sig_atomic_t in_wait;
+static sigjmp_buf wait_jmp;
+
+static void usage(FILE *f, int status)
+{
+	fprintf(f,
+		"usage: %s -g GETPORT [-n COUNT] [-c CPU] [-q]\n"
+		"  -g GETPORT  get-port to serve, 12 hex digits (secret)\n"
+		"  -n COUNT    exit after COUNT requests (default 0: forever)\n"
+		"  -c CPU      pin to CPU\n"
+		"  -q          no messages on stderr but errors\n"
+		"Prints the put-port on stdout, then echoes every request.\n",
+		progname);
+	exit(status);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+	/*
+	 * A signal that lands between the check of stop and the getreq
+	 * would otherwise leave us blocked until the next request: jump out.
+	 */
+	if (in_wait)
+		siglongjmp(wait_jmp, 1);
+}
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* Record @key; true if it was already there. */
+static bool exec_set_add(struct exec_set *s, uint64_t key)
+{
+	uint64_t *old = s->slot;
+	size_t old_size = s->size, i, j;
+
+	key++;	/* keep 0 for empty slots */
+	if (2 * (s->used + 1) > s->size) {
+		s->size = s->size ? 2 * s->size : 1024;
+		s->slot = calloc(s->size, sizeof(*s->slot));
+		if (!s->slot) {
+			warnx_msg("out of memory for %zu request records",
+				  s->size);
+			exit(1);
+		}
+		for (i = 0; i < old_size; i++) {
+			if (!old[i])
+				continue;
+			j = mix(old[i]) & (s->size - 1);
+			while (s->slot[j])
+				j = (j + 1) & (s->size - 1);
+			s->slot[j] = old[i];
+		}
+		free(old);
+	}
+	i = mix(key) & (s->size - 1);
+	while (s->slot[i]) {
+		if (s->slot[i] == key)
+			return true;
+		i = (i + 1) & (s->size - 1);
+	}
+	s->slot[i] = key;
+	s->used++;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static unsigned char buf[AM_MAXBUF_SMALL];
+	unsigned long count = 0;
+	struct am_port get, put, kput;
+	struct sockaddr_amoeba sam;
+	struct sigaction sa;
+	struct am_io req, rep;
+	bool have_get = false;
+	char pbuf[PORT_STRLEN + 1], fbuf[PORT_STRLEN + 1];
+	unsigned long cpu;
+	socklen_t len;
+	uint64_t key;
+	int fd, ch, n;
+
+	set_progname(argv[0]);
+	while ((ch = getopt_long(argc, argv, "g:n:c:qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'g':
+			if (port_parse(optarg, &get) || port_is_null(&get)) {
+				warnx_msg("-g %s: not a non-null port of 12 hex digits",
+					  optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			have_get = true;
+			break;
+		case 'n':
+			if (parse_ulong(optarg, 0, 1UL << 40, &count)) {
+				warnx_msg("-n %s: not a count", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			break;
+		case 'c':
+			if (parse_ulong(optarg, 0, MAX_CPU, &cpu)) {
+				warnx_msg("-c %s: not a CPU number", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			if (pin_cpu((int)cpu)) {
+				warn_errno(errno, "pin to CPU %lu", cpu);
+				exit(1);
+			}
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			break;
+		default:
+			usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		warnx_msg("unexpected argument \"%s\"", argv[optind]);
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!have_get) {
+		warnx_msg("-g GETPORT is required");
+		usage(stderr, EXIT_USAGE);
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: getreq must return */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+
+	fd = am_socket(0);
+	if (fd < 0) {
+		warn_errno(errno, "socket(family %d, SOCK_DGRAM) (is amoeba.ko loaded?)",
+			   am_family());
+		exit(1);
+	}
+	if (am_bind(fd, &get)) {
+		warn_errno(errno, "bind get-port %s", port_format(&get, pbuf));
+		exit(1);
+	}
+
+	/* Print what the kernel says; complain if it disagrees with F. */
+	port_from_getport(&get, &put);
+	len = sizeof(sam);
+	if (getsockname(fd, (struct sockaddr *)&sam, &len)) {
+		warn_errno(errno, "getsockname");
+		kput = put;
+	} else {
+		kput = sam.sam_port;
+		if (memcmp(&kput, &put, sizeof(put)))
+			warnx_msg("kernel put-port %s differs from F(get-port) %s",
+				  port_format(&kput, pbuf),
+				  port_format(&put, fbuf));
+	}
+	printf("%s\n", port_format(&kput, pbuf));
+	fflush(stdout);
+
+	while (count == 0 || served < count) {
+		memset(&req, 0, sizeof(req));
+		req.buf = (uintptr_t)buf;
+		req.size = sizeof(buf);
+		if (sigsetjmp(wait_jmp, 1))
+			break;
+		in_wait = 1;
+		if (stop) {
+			in_wait = 0;
+			break;
+		}
+		n = ioctl(fd, AMIOC_GETREQ, &req);
+		in_wait = 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			warn_errno(errno, "getreq on %s", port_format(&kput, pbuf));
+			failed++;
+			break;
+		}
+		if ((size_t)n > sizeof(buf))
+			n = sizeof(buf);
+
+		key = (uint64_t)req.hdr.h_extra << 32 | (uint32_t)req.hdr.h_offset;
+		if (exec_set_add(&seen, key)) {
+			/* One line per event, but a storm should not flood. */
+			if (++repeated <= 10 && !quiet)
+				fprintf(stderr,
+					"%s: request h_extra %u h_offset %d (id %u) executed again\n",
+					progname, req.hdr.h_extra,
+					req.hdr.h_offset, req.id);
+		}
+
+		memset(&rep, 0, sizeof(rep));
+		rep.hdr = req.hdr;
+		rep.hdr.h_status = STD_OK;
+		rep.hdr.h_offset = (__s32)((uint32_t)req.hdr.h_offset + 1);
+		rep.hdr.h_size = (__u16)n;
+		rep.buf = (uintptr_t)buf;
+		rep.size = (__u32)n;
+		rep.id = req.id;
+		if (ioctl(fd, AMIOC_PUTREP, &rep) < 0) {
+			warn_errno(errno, "putrep id %u", req.id);
+			failed++;
+			continue;
+		}
+		served++;
+	}
+	close(fd);
+	if (!quiet)
+		fprintf(stderr,
+			"%s: served %lu requests, %lu repeated (h_extra,h_offset), %lu errors\n",
+			progname, served, repeated, failed);
+	return failed ? 1 : 0;
+}

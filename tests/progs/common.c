@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the AF_AMOEBA test programs (see common.h).  The
+ * put-port function lives here so that every program computes it the same
+ * way the module does: the first 6 bytes of SHA-256 over the get-port, with
+ * the null port mapping to itself and an all-zero result nudged to non-zero
+ * so that a real get-port never yields the null put-port.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/*
+ * The one-shot SHA256() and EVP_Digest() of OpenSSL 3 go through the
+ * provider framework, which puts dlopen and the resolver into every static
+ * binary (5 MB each, and link warnings); the plain SHA-256 functions are
+ * deprecated but maintained and cost a few kilobytes.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#include "common.h"
+
+#define FAMILY_PARAM	"/sys/module/amoeba/parameters/family"
+
+const char *progname = "am_test";
+
+void set_progname(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	progname = slash ? slash + 1 : argv0;
+}
+
+int am_family(void)
+{
+	static int family = -1;
+	unsigned long v;
+	char line[32];
+	FILE *f;
+
+	if (family >= 0)
+		return family;
+	family = AF_AMOEBA;
+	f = fopen(FAMILY_PARAM, "r");
+	if (!f)
+		return family;
+	if (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (parse_ulong(line, 1, 255, &v) == 0)
+			family = (int)v;
+		else
+			warnx_msg("%s: unexpected value \"%s\", using %d",
+				  FAMILY_PARAM, line, AF_AMOEBA);
+	}
+	fclose(f);
+	return family;
+}
+
+int am_socket(int flags)
+{
+	return socket(am_family(), SOCK_DGRAM | flags, 0);
+}
+
+void warn_errno(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, ": %s (%s)\n", errno_name(err), strerror(err));
+}
+
+void warnx_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int port_parse(const char *s, struct am_port *port)
+{
+	int i, hi, lo;
+
+	if (strlen(s) != PORT_STRLEN)
+		return -1;
+	for (i = 0; i < AM_PORTSIZE; i++) {
+		hi = hex_value(s[2 * i]);
+		lo = hex_value(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		port->p[i] = (__u8)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+char *port_format(const struct am_port *port, char *buf)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < AM_PORTSIZE; i++) {
+		buf[2 * i] = digits[port->p[i] >> 4];
+		buf[2 * i + 1] = digits[port->p[i] & 0xf];
+	}
+	buf[PORT_STRLEN] = '\0';
+	return buf;
+}
+
+bool port_is_null(const struct am_port *port)
+{
+	int i;
+
+	for (i = 0; i < AM_PORTSIZE; i++)
+		if (port->p[i])
+			return false;
+	return true;
+}
+
+void port_from_getport(const struct am_port *get, struct am_port *put)
+{
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX ctx;
+
+	if (port_is_null(get)) {
+		memset(put, 0, sizeof(*put));
+		return;
+	}
+	if (!SHA256_Init(&ctx) || !SHA256_Update(&ctx, get->p, AM_PORTSIZE) ||
+	    !SHA256_Final(md, &ctx)) {
+		/* Without F no test means anything: stop loudly. */
+		warnx_msg("SHA-256 from libcrypto failed");
+		exit(1);
+	}
+	memcpy(put->p, md, AM_PORTSIZE);
+	if (port_is_null(put))
+		put->p[0] = 1;
+}
+
+void sam_fill(void *sam, const struct am_port *get)
+{
+	struct sockaddr_amoeba *a = sam;
+
+	memset(a, 0, sizeof(*a));
+	a->sam_family = (__kernel_sa_family_t)am_family();
+	a->sam_port = *get;
+}
+
+int am_bind(int fd, const struct am_port *get)
+{
+	struct sockaddr_amoeba sam;
+
+	sam_fill(&sam, get);
+	return bind(fd, (struct sockaddr *)&sam, sizeof(sam));
+}
+
+int parse_ulong(const char *s, unsigned long min, unsigned long max,
+		unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	/* strtoul accepts "-1" and leading blanks; a test tool should not. */
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int errno_from_name(const char *name)
+{
+	const char *n;
+	int e;
+
+	/* The C library knows every name; asking it avoids a stale table. */
+	for (e = 1; e < 256; e++) {
+		n = strerrorname_np(e);
+		if (n && strcmp(n, name) == 0)
+			return e;
+	}
+	return -1;
+}
+
+const char *errno_name(int err)
+{
+	const char *n = strerrorname_np(err);
+
+	return n ? n : "E?";
+}
+
+int pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+void sort_doubles(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+}
+
+double percentile_sorted(const double *v, size_t n, double p)
+{
+	size_t rank;
+
+	if (n == 0)
+		return 0.0;
+	/* Nearest rank: the smallest value with at least p% at or below it. */
+	rank = (size_t)((p / 100.0) * (double)n + 0.999999);
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
+	return v[rank - 1];
+}
+
+static unsigned int tap_n, tap_nfail;
+
+bool tap_ok(bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	tap_n++;
+	if (!cond)
+		tap_nfail++;
+	printf("%sok %u - ", cond ? "" : "not ", tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return cond;
+}
+
+void tap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+int tap_done(void)
+{
+	printf("1..%u\n", tap_n);
+	fflush(stdout);
+	return tap_nfail ? 1 : 0;
+}
+
+unsigned int tap_count(void)
+{
+	return tap_n;
+}
+
+unsigned int tap_failed(void)
+{
+	return tap_nfail;
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the AF_AMOEBA test programs: finding the address family
+ * the module registered, reading and printing ports, computing a put-port
+ * from a get-port the way the kernel does, time stamps and percentiles for
+ * the benchmarks, errno names for messages and for -e options, and a tiny
+ * TAP emitter for the test programs.  Every program links this so that all
+ * of them agree on these details.
+ */
+#ifndef AM_TESTS_COMMON_H
+#define AM_TESTS_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/amoeba.h>
+
+/* Exit status for usage errors, as getopt-style tools conventionally use. */
+#define EXIT_USAGE	2
+
+/* Highest CPU number -c accepts. */
+#define MAX_CPU		1023
+
+/* Characters in a printed port: 6 bytes as 12 lowercase hex digits. */
+#define PORT_STRLEN	(2 * AM_PORTSIZE)
+
+extern const char *progname;
+
+void set_progname(const char *argv0);
+
+/*
+ * The address family to pass to socket(2): the module's "family" parameter
+ * if the module is loaded, else AF_AMOEBA from the header.
+ */
+int am_family(void);
+
+/* socket(am_family(), SOCK_DGRAM | @flags, 0); -1 and errno on failure. */
+int am_socket(int flags);
+
+/* Print "progname: what: ENAME (strerror)" for errno @err on stderr. */
+void warn_errno(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print "progname: message" on stderr. */
+void warnx_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse exactly 12 hex digits into @port; 0, or -1 if malformed. */
+int port_parse(const char *s, struct am_port *port);
+
+/* Format @port as 12 lowercase hex digits into @buf (PORT_STRLEN + 1). */
+char *port_format(const struct am_port *port, char *buf);
+
+bool port_is_null(const struct am_port *port);
+
+/* The kernel's one-way function F: put-port from get-port. */
+void port_from_getport(const struct am_port *get, struct am_port *put);
+
+/* Fill a struct sockaddr_amoeba for bind(2) of get-port @get. */
+void sam_fill(void *sam, const struct am_port *get);
+
+/* bind(2) @fd to get-port @get; 0, or -1 and errno. */
+int am_bind(int fd, const struct am_port *get);
+
+/*
+ * Parse a decimal unsigned number in [@min, @max] from @s; 0, or -1 if it
+ * is not one (with no message: callers say which option was wrong).
+ */
+int parse_ulong(const char *s, unsigned long min, unsigned long max,
+		unsigned long *out);
+
+/* Errno value of a name such as "EHOSTUNREACH"; -1 if unknown. */
+int errno_from_name(const char *name);
+
+/* Name of an errno value ("EHOSTUNREACH"), or "E?" if not in the table. */
+const char *errno_name(int err);
+
+/* Pin the calling thread to @cpu; 0, or -1 and errno. */
+int pin_cpu(int cpu);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t now_ns(void);
+
+/* Sort @v in place and return its @p-th percentile (0..100, nearest rank). */
+double percentile_sorted(const double *v, size_t n, double p);
+void sort_doubles(double *v, size_t n);
+
+/*
+ * TAP output.  tap_ok() prints one test point and returns @cond so callers
+ * can add diagnostics on failure; tap_diag() prints a "# " line; tap_done()
+ * prints the plan and returns the exit status (0 only if all passed).
+ */
+bool tap_ok(bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tap_done(void);
+/* Number of test points printed so far, and of those that failed. */
+unsigned int tap_count(void);
+unsigned int tap_failed(void);
+
+#endif /* AM_TESTS_COMMON_H */

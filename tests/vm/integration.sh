@@ -1,0 +1,339 @@
+#!/bin/sh
+# Integration test of amoeba.ko on a stock kernel, run as root inside the
+# test VM by busybox sh.  Three network namespaces (hostA, hostB, hostC)
+# joined by veths to a bridge act as three machines: a server in hostB is
+# found by broadcast locate and used from hostA and hostC, bad input is
+# refused with the documented errors, crafted bad frames are dropped and
+# counted, a dead server is reported without hanging, and the module can
+# be unloaded only when no socket holds it.  Prints TAP on stdout.
+#
+# Environment: IP and TC are full iproute2 binaries (busybox ip lacks
+# netns), PROGS holds the test programs, MODDIR holds amoeba.ko; veth,
+# bridge and netem are already loaded.
+
+IP=${IP:-ip}
+TC=${TC:-tc}
+PROGS=${PROGS:-/progs}
+MODDIR=${MODDIR:-/modules}
+FAMILY_PARAM=/sys/module/amoeba/parameters/family
+HOSTS="hostA hostB hostC"
+
+n=0
+failed=0
+pids=""
+T=$(mktemp -d /tmp/amoeba-it.XXXXXX)
+
+# tap STATUS NAME: one test point; STATUS 0 passes.  Returns STATUS.
+tap() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+	fi
+	return "$1"
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $1"
+}
+
+diag() {
+	echo "# $*"
+}
+
+diag_file() {
+	[ -s "$1" ] && sed 's/^/#   /' "$1"
+}
+
+bail() {
+	echo "Bail out! $*"
+	cleanup
+	exit 0
+}
+
+in_ns() {
+	ns=$1
+	shift
+	"$IP" netns exec "$ns" "$@"
+}
+
+proc_amoeba() {
+	in_ns "$1" cat /proc/net/amoeba
+}
+
+# field NS KIND NAME: the count of "KIND NAME COUNT" in NS's /proc/net/amoeba.
+field() {
+	proc_amoeba "$1" 2>/dev/null |
+		awk -v k="$2" -v m="$3" '$1 == k && $2 == m { print $3; f = 1 }
+			END { if (!f) print -1 }'
+}
+
+diag_proc() {
+	diag "/proc/net/amoeba in $1:"
+	proc_amoeba "$1" >"$T/proc.$1" 2>&1
+	diag_file "$T/proc.$1"
+}
+
+random_port() {
+	head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
+
+# wait_port FILE PID: the put-port the server PID printed first, or "".
+wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$(head -n 1 "$1" 2>/dev/null)
+		if echo "$p" | grep -qE '^[0-9a-f]{12}$'; then
+			echo "$p"
+			return 0
+		fi
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+cleanup() {
+	for p in $pids; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	for h in $HOSTS; do
+		"$IP" netns del "$h" 2>/dev/null
+	done
+	"$IP" link del br0 2>/dev/null
+}
+
+# run NAME TIMEOUT CMD...: run bounded by TIMEOUT seconds; one test point,
+# with the output as diagnostics when it fails.
+run() {
+	name=$1 limit=$2
+	shift 2
+	timeout "$limit" "$@" >"$T/run.out" 2>&1
+	st=$?
+	if ! tap $st "$name"; then
+		[ $st -eq 143 ] && diag "killed after $limit s"
+		diag_file "$T/run.out"
+		return 1
+	fi
+	# The summary line of am_client is worth seeing even on success.
+	grep -q '^am_client:' "$T/run.out" && sed -n 's/^/# /p' "$T/run.out"
+	return 0
+}
+
+trap 'cleanup; exit 1' INT TERM
+dmesg_start=$(dmesg | wc -l)
+
+# --- module ---------------------------------------------------------------
+insmod "$MODDIR/amoeba.ko" >"$T/insmod.out" 2>&1
+tap $? "insmod amoeba.ko" || { diag_file "$T/insmod.out"; bail "amoeba.ko did not load"; }
+[ -r "$FAMILY_PARAM" ]
+tap $? "$FAMILY_PARAM exists (family $(cat $FAMILY_PARAM 2>/dev/null))"
+
+# --- topology: three hosts on one bridge ---------------------------------
+topo_ok=0
+{
+	"$IP" link add br0 type bridge forward_delay 0 stp_state 0 &&
+	"$IP" link set br0 up || topo_ok=1
+	i=1
+	for h in $HOSTS; do
+		"$IP" netns add "$h" &&
+		"$IP" link add eth0 netns "$h" type veth peer name "v$h" &&
+		"$IP" link set "v$h" master br0 &&
+		"$IP" link set "v$h" up &&
+		in_ns "$h" "$IP" link set lo up &&
+		in_ns "$h" "$IP" addr add "10.99.0.$i/24" dev eth0 &&
+		in_ns "$h" "$IP" link set eth0 up || topo_ok=1
+		i=$((i + 1))
+	done
+} >"$T/topo.out" 2>&1
+tap $topo_ok "topology: $HOSTS on bridge br0" ||
+	{ diag_file "$T/topo.out"; bail "no topology"; }
+readable=0
+for h in $HOSTS; do
+	proc_amoeba "$h" >"$T/proc.$h" 2>&1 || { readable=1; diag_file "$T/proc.$h"; }
+done
+tap $readable "/proc/net/amoeba readable in every namespace"
+
+# --- bad input ------------------------------------------------------------
+timeout 120 "$IP" netns exec hostA "$PROGS/am_badinput" >"$T/badinput.out" 2>&1
+st=$?
+total=$(grep -cE '^(not )?ok ' "$T/badinput.out")
+bad=$(grep -c '^not ok ' "$T/badinput.out")
+if [ $st -eq 0 ] && [ "$bad" -eq 0 ] && [ "$total" -gt 0 ] &&
+   ! grep -q '^Bail out!' "$T/badinput.out"; then
+	tap 0 "am_badinput in hostA: $total checks pass"
+else
+	tap 1 "am_badinput in hostA: $bad of $total checks fail (exit $st)"
+	diag_file "$T/badinput.out"
+fi
+
+# --- a server in hostB, clients in hostA and hostC -------------------------
+G=$(random_port)
+timeout 300 "$IP" netns exec hostB "$PROGS/am_server" -g "$G" \
+	>"$T/srvB.out" 2>"$T/srvB.err" &
+srv=$!
+pids="$pids $srv"
+P=$(wait_port "$T/srvB.out" $srv)
+tap $? "am_server in hostB bound get-port $G, put-port ${P:-?}" ||
+	diag_file "$T/srvB.err"
+addrB=""
+
+client_tests() {
+	run "1000 header-only trans from hostA to hostB (locate by broadcast)" 60 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 1000
+	run "100 trans of 1000 bytes from hostA, echo verified" 60 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 100 -s 1000
+
+	proc_amoeba hostA >"$T/proc.hostA" 2>&1
+	grep -qE "^cache $P [0-9a-f]{16} [0-9]+\$" "$T/proc.hostA"
+	tap $? "hostA caches the location of $P" || diag_proc hostA
+	v=$(field hostA stat trans)
+	[ "$v" -ge 1000 ]
+	tap $? "hostA stat trans >= 1000 (is $v)" || diag_proc hostA
+	v=$(field hostB stat getreq)
+	[ "$v" -ge 1000 ]
+	tap $? "hostB stat getreq >= 1000 (is $v)" || diag_proc hostB
+	proc_amoeba hostB >"$T/proc.hostB" 2>&1
+	addrB=$(awk -v p="$P" '$1 == "port" && $2 == p { print $3 }' "$T/proc.hostB")
+	echo "$addrB" | grep -qE '^[0-9a-f]{16}$'
+	tap $? "hostB lists port $P at FLIP address ${addrB:-?}" || diag_proc hostB
+
+	run "100 trans of 100 bytes from hostC, put-port computed from the get-port" 60 \
+		"$IP" netns exec hostC "$PROGS/am_client" -g "$G" -n 100 -s 100
+
+	run "trans to a port nobody serves fails with EHOSTUNREACH" 20 \
+		"$IP" netns exec hostA "$PROGS/am_client" -g "$(random_port)" \
+		-n 2 -t 300 -e EHOSTUNREACH
+
+	# Duplicated frames must not run a request twice.
+	if "$TC" -n hostA qdisc add dev eth0 root netem duplicate 25% \
+		>"$T/tc.out" 2>&1; then
+		run "200 trans with 25% of hostA's frames duplicated" 60 \
+			"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 200 -s 10
+		"$TC" -n hostA qdisc del dev eth0 root
+	else
+		diag_file "$T/tc.out"
+		skip "netem duplicate unavailable"
+	fi
+}
+
+if [ -n "$P" ]; then
+	client_tests
+else
+	tap 1 "client tests need the server"
+fi
+
+# --- crafted bad frames from hostA are dropped and counted by hostB ---------
+for kind in short version type length fragment hops rpctype; do
+	before=$(field hostB drop "$kind")
+	in_ns hostA "$PROGS/am_rawsend" eth0 "$kind" ${addrB:+"$addrB"} \
+		>"$T/raw.out" 2>&1 || diag_file "$T/raw.out"
+	# Counting may lag the send by a softirq; poll briefly.
+	i=0
+	after=$before
+	while [ "$before" -ge 0 ] && [ $i -lt 20 ] && [ "$after" -le "$before" ]; do
+		sleep 0.05
+		after=$(field hostB drop "$kind")
+		i=$((i + 1))
+	done
+	[ "$before" -ge 0 ] && [ "$after" -gt "$before" ]
+	tap $? "bad frame '$kind' counted as drop $kind in hostB ($before -> $after)" ||
+		diag_proc hostB
+done
+
+# --- a dead server is reported, not waited for -----------------------------
+dead_server_tests() {
+	run "hostB still serves after the bad frames" 30 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 10 -s 10
+	kill -TERM "$srv"
+	wait "$srv"
+	st=$?
+	tap $st "am_server exits 0 on SIGTERM" || diag_file "$T/srvB.err"
+	diag "$(cat "$T/srvB.err")"
+	grep -q 'served [0-9]* requests, 0 repeated' "$T/srvB.err"
+	tap $? "no request was executed twice (at-most-once)" || diag_file "$T/srvB.err"
+
+	start=$(date +%s)
+	run "trans to the dead server's put-port fails cleanly" 15 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 1 -t 2000 \
+		-e EHOSTUNREACH,ECONNRESET,ETIMEDOUT
+	took=$(($(date +%s) - start))
+	[ $took -le 5 ]
+	tap $? "it returned within its 2 s timeout ($took s)"
+}
+
+if [ -n "$P" ]; then
+	dead_server_tests
+fi
+
+# --- tear down, then unload ------------------------------------------------
+cleanup
+pids=""
+teardown=0
+for h in $HOSTS; do
+	"$IP" netns list | awk -v h="$h" '$1 == h { f = 1 } END { exit !f }' &&
+		teardown=1
+done
+tap $teardown "namespaces and bridge deleted"
+
+G=$(random_port)
+timeout 60 "$PROGS/am_server" -g "$G" >"$T/held.out" 2>"$T/held.err" &
+held=$!
+pids="$held"
+if wait_port "$T/held.out" $held >/dev/null; then
+	rmmod amoeba >"$T/rmmod.out" 2>&1
+	st=$?
+	# busybox rmmod reports the kernel's EWOULDBLOCK, kmod "in use".
+	if [ $st -ne 0 ]; then
+		grep -qiE 'in use|busy|temporarily unavailable' "$T/rmmod.out" &&
+			[ -e /sys/module/amoeba ]
+		tap $? "rmmod with a socket open is refused (module in use)" ||
+			diag_file "$T/rmmod.out"
+	else
+		tap 0 "rmmod with a socket open succeeded; checking it was safe"
+		if kill -0 "$held" 2>/dev/null; then
+			diag "the socket's owner is still running"
+		else
+			diag "the socket's owner is gone"
+		fi
+	fi
+	kill -TERM "$held" 2>/dev/null
+	wait "$held"
+	pids=""
+else
+	tap 1 "am_server holding a socket in the root namespace started"
+	diag_file "$T/held.err"
+fi
+
+if [ -e /sys/module/amoeba ]; then
+	# A closed socket may drop its module reference only after an RCU
+	# grace period (SOCK_RCU_FREE), so allow a short wait.
+	i=0
+	until rmmod amoeba >"$T/rmmod.out" 2>&1; do
+		i=$((i + 1))
+		[ $i -ge 30 ] && break
+		sleep 0.1
+	done
+	[ ! -e /sys/module/amoeba ]
+	tap $? "rmmod amoeba after the last socket closed ($i retries)" || {
+		diag_file "$T/rmmod.out"
+		diag "refcnt $(cat /sys/module/amoeba/refcnt 2>/dev/null)"
+	}
+else
+	skip "module already unloaded"
+fi
+[ ! -e /sys/module/amoeba ]
+tap $? "amoeba is no longer loaded"
+
+dmesg | tail -n +$((dmesg_start + 1)) >"$T/dmesg.out"
+! grep -qE 'BUG|WARNING|Oops|general protection|KASAN|UBSAN|lockdep|refcount_t|leak' \
+	"$T/dmesg.out"
+tap $? "no kernel warnings during the test" || diag_file "$T/dmesg.out"
+
+rm -rf "$T"
+echo "1..$n"
+exit 0
