@@ -15,7 +15,8 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
-.PHONY: all module lib progs host-tests check demo deps clean checkpatch
+.PHONY: all module lib progs host-tests check demo deps clean checkpatch fuzz \
+	fuzz-build
 
 all: module lib progs
 
@@ -43,7 +44,25 @@ $(BUILD)/host/flip_engine_test: flip/tests/host_main.c flip/tests/engine_test.c 
 progs:
 	$(MAKE) -C tests/progs
 
-host-tests: $(BUILD)/host/flip_engine_test progs
+# The parser fuzzer (libFuzzer + ASan + UBSan); `make fuzz` runs it for
+# FUZZ_SECONDS (default 600) on a corpus kept in $(BUILD)/fuzz/corpus.
+FUZZ_SECONDS ?= 600
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -Iinclude/uapi -Iflip
+
+$(BUILD)/fuzz/fuzz_parse: flip/fuzz/fuzz_parse.c $(FLIP_SRCS) flip/*.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $< $(FLIP_SRCS) -o $@
+
+$(BUILD)/fuzz/mkseeds: flip/fuzz/mkseeds.c $(BUILD)/host/libflip.a
+	$(CC) $(CFLAGS_HOST) $< $(BUILD)/host/libflip.a -o $@
+
+fuzz-build: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.t
+
+host-tests: $(BUILD)/host/flip_engine_test progs fuzz-build
 
 # Every tier, aggregated by prove; the last line is "N passed, N failed".
 check: deps host-tests
