@@ -1,0 +1,161 @@
+#!/bin/bash
+# Build the initramfs (gzip'd newc cpio) that the kernel tests boot under QEMU.
+#
+# Usage: mkinitramfs.sh --out FILE --run SCRIPT [--modules-dir DIR]...
+#                       [--module FILE.ko]... [--bin FILE]... [--file SRC:DST]...
+#
+#   --out FILE         the cpio.gz to write
+#   --run SCRIPT       payload, copied to /run.sh and run by /init with busybox sh
+#   --modules-dir DIR  copy every *.ko[.xz|.zst|.gz] under DIR into /lib/modules
+#   --module FILE      copy one module into /lib/modules (decompressed, flat)
+#   --bin FILE         copy an executable into /bin, with its shared libraries
+#   --file SRC:DST     copy a file or directory to DST inside the image
+#
+# The image holds busybox (applets symlinked in /bin), iproute2's real `ip`
+# and `tc` with their libraries as /sbin/ip-full and /sbin/tc-full, and an
+# /init that mounts proc, sysfs, devtmpfs, debugfs, tmpfs (/tmp, /run), then
+# prints the line `AMOEBA-VM-START`, runs `sh /run.sh` with stdout and stderr
+# on the console and stdin from /dev/null, prints `AMOEBA-VM-END rc=<status>`
+# and reboots (QEMU runs with -no-reboot, so it exits).
+#
+# The payload gets these environment variables:
+#   MODDIR=/lib/modules   the modules (flat, compression removed)
+#   PROGS=/bin            the --bin executables
+#   IP=/sbin/ip-full TC=/sbin/tc-full
+# Always call "$IP" and "$TC": a plain `ip` or `tc` in busybox sh runs the
+# busybox applet, which lacks netns, netem and most options.  Kernel command
+# line words of the form NAME=value that the kernel does not know are passed
+# to /init, hence to the payload, as environment variables.
+set -eu
+
+usage() { sed -n '2,/^set -eu/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; }
+die() { echo "mkinitramfs: $*" >&2; exit 1; }
+
+out='' run=''
+mods=() bins=() files=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2; shift ;;
+	--run) run=$2; shift ;;
+	--modules-dir) [ -d "$2" ] || die "no directory $2"
+		while IFS= read -r m; do mods+=("$m"); done < <(
+			find "$2" -type f \( -name '*.ko' -o -name '*.ko.xz' \
+				-o -name '*.ko.zst' -o -name '*.ko.gz' \) | sort)
+		shift ;;
+	--module) mods+=("$2"); shift ;;
+	--bin) bins+=("$2"); shift ;;
+	--file) files+=("$2"); shift ;;
+	-h|--help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -n "$out" ] && [ -n "$run" ] || { usage >&2; exit 2; }
+[ -f "$run" ] || die "no run script $run"
+
+busybox=$(command -v busybox) || die "busybox not found (busybox-static)"
+ldd "$busybox" >/dev/null 2>&1 && die "$busybox is dynamic; install busybox-static"
+ip=$(command -v ip) || die "iproute2 ip not found"
+tc=$(command -v tc) || die "iproute2 tc not found"
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,run,var,etc,lib/modules,root}
+ln -s /run "$root/var/run"
+
+# Copy a file to the same path inside the image unless it is already there.
+copy_same() {
+	[ -e "$root$1" ] && return 0
+	mkdir -p "$root$(dirname "$1")"
+	cp -L "$1" "$root$1"
+}
+
+# Copy the shared libraries and loader of a dynamic executable, if any.
+copy_libs() {
+	ldd "$1" >/dev/null 2>&1 || return 0    # static: nothing to do
+	ldd "$1" | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+		-e 's/^[[:space:]]*\(\/[^ ]*\) .*/\1/p' |
+	while IFS= read -r lib; do copy_same "$lib"; done
+}
+
+# Install an executable at DST (a path inside the image).  rm first, because
+# DST may be a busybox applet symlink and cp would overwrite busybox itself.
+install_exe() {
+	rm -f "$root$2"
+	cp -L "$1" "$root$2"
+	chmod 755 "$root$2"
+	copy_libs "$1"
+}
+
+cp "$busybox" "$root/bin/busybox"
+for applet in $("$busybox" --list); do
+	[ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+done
+install_exe "$ip" /sbin/ip-full
+install_exe "$tc" /sbin/tc-full
+# netem's delay distribution tables, looked up at a compiled-in path.
+for d in /usr/lib/*/tc /usr/lib/tc; do
+	[ -d "$d" ] && { mkdir -p "$root$d"; cp "$d"/*.dist "$root$d/" 2>/dev/null || true; }
+done
+
+for m in ${mods[@]+"${mods[@]}"}; do
+	[ -f "$m" ] || die "no module $m"
+	name=$(basename "$m")
+	case $name in
+	*.ko.xz) xz -dc "$m" >"$root/lib/modules/${name%.xz}" ;;
+	*.ko.zst) zstd -qdc "$m" >"$root/lib/modules/${name%.zst}" ;;
+	*.ko.gz) gzip -dc "$m" >"$root/lib/modules/${name%.gz}" ;;
+	*.ko) cp "$m" "$root/lib/modules/$name" ;;
+	*) die "not a kernel module: $m" ;;
+	esac
+done
+
+for b in ${bins[@]+"${bins[@]}"}; do
+	[ -f "$b" ] && [ -x "$b" ] || die "not an executable: $b"
+	install_exe "$b" "/bin/$(basename "$b")"
+done
+
+for f in ${files[@]+"${files[@]}"}; do
+	src=${f%%:*} dst=${f#*:}
+	[ "$src" != "$f" ] && [ -n "$dst" ] || die "--file wants SRC:DST, got $f"
+	[ -e "$src" ] || die "no file $src"
+	mkdir -p "$root$(dirname "$dst")"
+	cp -a "$src" "$root$dst"
+done
+
+cp "$run" "$root/run.sh"
+echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
+echo 'root:x:0:' >"$root/etc/group"
+# The kernel opens /dev/console for /init before anything is mounted.
+[ "$(id -u)" = 0 ] && mknod -m 600 "$root/dev/console" c 5 1
+
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+# Generated by scripts/mkinitramfs.sh: prepare the system, run /run.sh
+# between the markers qemu-run.sh looks for, then leave QEMU.
+export PATH=/bin:/sbin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+# Without a /dev/console node in the image the kernel left us without
+# stdout; now that devtmpfs is there, reattach to the console.
+[ -t 1 ] || exec </dev/console >/dev/console 2>&1
+hostname amoeba-vm
+export MODDIR=/lib/modules PROGS=/bin IP=/sbin/ip-full TC=/sbin/tc-full
+cd /tmp
+echo AMOEBA-VM-START
+sh /run.sh </dev/null 2>&1
+echo "AMOEBA-VM-END rc=$?"
+reboot -f
+# If reboot did not work, stay alive: init exiting would panic the kernel.
+while :; do sleep 60; done
+EOF
+chmod 755 "$root/init" "$root/run.sh"
+
+tmpout=$out.tmp.$$
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$tmpout"
+mv "$tmpout" "$out"
