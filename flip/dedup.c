@@ -20,6 +20,7 @@ void flip_dedup_init(struct flip_dedup *d, struct flip_dedup_ent *ent,
 	d->linger = linger;
 	d->drop_reply = drop_reply;
 }
+FLIP_EXPORT(flip_dedup_init);
 
 static struct flip_dedup_ent *dedup_set(struct flip_dedup *d, u64 client,
 					u32 tid)
@@ -35,6 +36,7 @@ void flip_dedup_release(struct flip_dedup *d, struct flip_dedup_ent *e)
 		d->drop_reply(e->reply);
 	memset(e, 0, sizeof(*e));
 }
+FLIP_EXPORT(flip_dedup_release);
 
 struct flip_dedup_ent *flip_dedup_find(struct flip_dedup *d, u64 client,
 				       u32 tid)
@@ -48,6 +50,7 @@ struct flip_dedup_ent *flip_dedup_find(struct flip_dedup *d, u64 client,
 			return e;
 	return NULL;
 }
+FLIP_EXPORT(flip_dedup_find);
 
 enum flip_verdict flip_dedup_request(struct flip_dedup *d, u64 client, u32 tid,
 				     u64 now, struct flip_dedup_ent **entp)
@@ -88,6 +91,7 @@ enum flip_verdict flip_dedup_request(struct flip_dedup *d, u64 client, u32 tid,
 	*entp = slot;
 	return FLIP_NEW;
 }
+FLIP_EXPORT(flip_dedup_request);
 
 /*
  * The client has the reply.  Its copy can go, but the record must stay
@@ -100,6 +104,7 @@ void flip_dedup_acked(struct flip_dedup *d, struct flip_dedup_ent *e)
 		d->drop_reply(e->reply);
 	e->reply = NULL;
 }
+FLIP_EXPORT(flip_dedup_acked);
 
 /* The server replied; keep @reply (may be NULL) for retransmissions. */
 void flip_dedup_replied(struct flip_dedup_ent *e, void *reply, u64 now)
@@ -108,6 +113,7 @@ void flip_dedup_replied(struct flip_dedup_ent *e, void *reply, u64 now)
 	e->reply = reply;
 	e->stamp = now;
 }
+FLIP_EXPORT(flip_dedup_replied);
 
 void flip_dedup_clear(struct flip_dedup *d)
 {
@@ -117,3 +123,4 @@ void flip_dedup_clear(struct flip_dedup *d)
 		if (d->ent[i].state != FLIP_DEDUP_FREE)
 			flip_dedup_release(d, &d->ent[i]);
 }
+FLIP_EXPORT(flip_dedup_clear);

@@ -16,6 +16,7 @@ void flip_pcache_init(struct flip_pcache *pc, struct flip_pcache_ent *ent,
 	pc->nsets = nent / FLIP_PCACHE_WAYS;
 	pc->ttl = ttl;
 }
+FLIP_EXPORT(flip_pcache_init);
 
 static struct flip_pcache_ent *pcache_set(struct flip_pcache *pc,
 					  const struct am_port *port)
@@ -41,6 +42,7 @@ const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
 	}
 	return NULL;
 }
+FLIP_EXPORT(flip_pcache_lookup);
 
 void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 		       u64 addr, const struct flip_link *link, u64 now)
@@ -66,6 +68,7 @@ void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 	victim->link = *link;
 	victim->stamp = now;
 }
+FLIP_EXPORT(flip_pcache_enter);
 
 /* Forget @port's entry if it still names @addr (0: whatever it names). */
 void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
@@ -79,6 +82,7 @@ void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
 		    (!addr || e->addr == addr))
 			e->addr = 0;
 }
+FLIP_EXPORT(flip_pcache_forget);
 
 /* Forget every port served at @addr: that address is gone. */
 void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr)
@@ -89,3 +93,4 @@ void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr)
 		if (pc->ent[i].addr == addr)
 			pc->ent[i].addr = 0;
 }
+FLIP_EXPORT(flip_pcache_forget_addr);

@@ -16,6 +16,7 @@ const struct flip_timing flip_timing_default = {
 	.retrans_max		= 1000 * NSEC_PER_MS_,
 	.enquire_interval	= 1000 * NSEC_PER_MS_,
 };
+FLIP_EXPORT(flip_timing_default);
 
 static unsigned int trans_finish(struct flip_trans *t,
 				 enum flip_trans_result res)
@@ -68,6 +69,7 @@ unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
 	t->timer = now + tm->locate_interval;
 	return FLIP_ACT_LOCATE;
 }
+FLIP_EXPORT(flip_trans_start);
 
 /* Feed a packet addressed to this transaction's socket. */
 unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
@@ -109,6 +111,7 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 	}
 	return 0;
 }
+FLIP_EXPORT(flip_trans_input);
 
 unsigned int flip_trans_expire(struct flip_trans *t, u64 now)
 {
@@ -125,12 +128,14 @@ unsigned int flip_trans_expire(struct flip_trans *t, u64 now)
 	}
 	return trans_send_request(t, now);
 }
+FLIP_EXPORT(flip_trans_expire);
 
 void flip_trans_abort(struct flip_trans *t)
 {
 	if (t->state != FLIP_TRANS_DONE)
 		trans_finish(t, FLIP_RES_ABORTED);
 }
+FLIP_EXPORT(flip_trans_abort);
 
 /* When flip_trans_expire() next has work; 0 once the transaction is done. */
 u64 flip_trans_expiry(const struct flip_trans *t)
@@ -139,3 +144,4 @@ u64 flip_trans_expiry(const struct flip_trans *t)
 		return 0;
 	return t->timer < t->deadline ? t->timer : t->deadline;
 }
+FLIP_EXPORT(flip_trans_expiry);

@@ -22,6 +22,7 @@ const char *const flip_drop_names[FLIP_DROP_MAX] = {
 	[FLIP_DROP_STALE]	= "stale",
 	[FLIP_DROP_DUP]		= "dup",
 };
+FLIP_EXPORT(flip_drop_names);
 
 static void put16(u8 *p, u16 v)
 {
@@ -66,6 +67,7 @@ void am_hdr_put(u8 *p, const struct am_hdr *h)
 	put16(p + 28, h->h_size);
 	put16(p + 30, h->h_extra);
 }
+FLIP_EXPORT(am_hdr_put);
 
 void am_hdr_get(const u8 *p, struct am_hdr *h)
 {
@@ -77,6 +79,7 @@ void am_hdr_get(const u8 *p, struct am_hdr *h)
 	h->h_size = get16(p + 28);
 	h->h_extra = get16(p + 30);
 }
+FLIP_EXPORT(am_hdr_get);
 
 static bool rpc_has_am_hdr(u8 rpc_type)
 {
@@ -88,6 +91,7 @@ size_t flip_hdrs_len(u8 rpc_type)
 	return FLIP_HDR_LEN + FLIP_RPC_HDR_LEN +
 	       (rpc_has_am_hdr(rpc_type) ? AM_HDR_WIRE_LEN : 0);
 }
+FLIP_EXPORT(flip_hdrs_len);
 
 /*
  * Write the headers of @pkt at @buf; the host puts pkt->datalen bytes of
@@ -127,6 +131,7 @@ size_t flip_write(u8 *buf, const struct flip_pkt *pkt)
 		am_hdr_put(p, &pkt->ah);
 	return hlen;
 }
+FLIP_EXPORT(flip_write);
 
 /*
  * Decode and check one packet.  On success every field of @pkt is valid and
@@ -191,6 +196,7 @@ enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt)
 	pkt->datalen = len - hlen;
 	return FLIP_DROP_NONE;
 }
+FLIP_EXPORT(flip_parse);
 
 /* FNV-1a: ports are random already, this only folds 48 bits into 32. */
 u32 flip_port_hash(const struct am_port *p)
@@ -202,3 +208,4 @@ u32 flip_port_hash(const struct am_port *p)
 		h = (h ^ p->p[i]) * 16777619u;
 	return h;
 }
+FLIP_EXPORT(flip_port_hash);
