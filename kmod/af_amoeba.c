@@ -34,9 +34,15 @@ MODULE_PARM_DESC(trans_timeout_ms,
 unsigned int amoeba_net_id __read_mostly;
 AMOEBA_EXPORT_FOR_TESTS(amoeba_net_id);
 
+/*
+ * No .owner: a socket's memory is freed an RCU grace period after close
+ * (SOCK_RCU_FREE), and a module reference held until then would make
+ * rmmod fail right after the last close.  The socket holds the module
+ * through amoeba_ops.owner while it is open, and amoeba_exit() waits for
+ * the pending frees with rcu_barrier().
+ */
 static struct proto amoeba_proto = {
 	.name		= "AMOEBA",
-	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct amoeba_sock),
 };
 
@@ -411,6 +417,8 @@ static void __exit amoeba_exit(void)
 {
 	amoeba_link_exit();
 	sock_unregister(amoeba_family);
+	/* Sockets closed just before still have their memory to free. */
+	rcu_barrier();
 	unregister_pernet_subsys(&amoeba_net_ops);
 	proto_unregister(&amoeba_proto);
 }
