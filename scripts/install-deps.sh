@@ -54,12 +54,15 @@ for meta in $IMAGES; do
 	touch "$dest/.unpacked"
 done
 
+# The debug kernel's source, unpacked beside the cache so a half-finished
+# unpack is never mistaken for a whole one.
 if [ ! -d "$CACHE/src/linux-source-6.1" ]; then
 	tarball=$(ls /usr/src/linux-source-6.1*.tar.xz | head -n 1)
 	echo "install-deps: unpacking $tarball"
 	mkdir -p "$CACHE/src"
-	tar -C "$CACHE/src" -xf "$tarball"
-	mv "$CACHE/src"/linux-source-6.1* "$CACHE/src/linux-source-6.1.tmp"
-	mv "$CACHE/src/linux-source-6.1.tmp" "$CACHE/src/linux-source-6.1"
+	tmp=$(mktemp -d "$CACHE/src/unpack.XXXXXX")
+	tar -C "$tmp" -xf "$tarball"
+	mv "$tmp"/linux-source-6.1 "$CACHE/src/linux-source-6.1"
+	rm -rf "$tmp"
 fi
 echo "install-deps: ok"
