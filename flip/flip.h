@@ -140,6 +140,17 @@ struct flip_link {
 };
 
 /*
+ * Round-trip estimate of one server (Jacobson's smoothed mean and mean
+ * deviation, in ns; srtt 0 = no sample yet).
+ */
+struct flip_rtt {
+	u64	srtt;
+	u64	rttvar;
+};
+
+void flip_rtt_sample(struct flip_rtt *r, u64 sample);
+
+/*
  * Port cache: put-port -> (FLIP address, link), set-associative with LRU
  * replacement, entries expire after @ttl ns.  The host provides the entry
  * array (a multiple of FLIP_PCACHE_WAYS entries).
@@ -150,6 +161,7 @@ struct flip_pcache_ent {
 	struct am_port		port;
 	u64			addr;	/* 0: slot empty */
 	struct flip_link	link;
+	struct flip_rtt		rtt;
 	u64			stamp;	/* when entered or last confirmed */
 };
 
@@ -165,18 +177,28 @@ const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
 						 const struct am_port *port,
 						 u64 now);
 void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
-		       u64 addr, const struct flip_link *link, u64 now);
+		       u64 addr, const struct flip_link *link, u64 rtt_sample,
+		       u64 now);
+void flip_pcache_rtt(struct flip_pcache *pc, const struct am_port *port,
+		     u64 addr, u64 rtt_sample);
 void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
 			u64 addr);
 void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr);
 
-/* Protocol timing, in ns; flip_timing_default holds the defaults. */
+/*
+ * Protocol timing, in ns; flip_timing_default holds the defaults.  A
+ * request is retransmitted after rto = srtt + 4 * rttvar of its server,
+ * kept within [rto_min, rto_max], doubling with each retransmission.
+ */
 struct flip_timing {
 	u64	locate_interval;	/* between LOCATE broadcasts */
-	u64	retrans_min;		/* first request retransmission */
-	u64	retrans_max;		/* backoff ceiling */
-	u64	enquire_interval;	/* poll of a server that is executing */
+	u64	rto_initial;		/* rto while nothing is measured */
+	u64	rto_min;
+	u64	rto_max;		/* also the backoff ceiling */
+	u64	enquire_interval;	/* poll ceiling once the server is busy */
 };
+
+u64 flip_rto(const struct flip_rtt *r, const struct flip_timing *tm);
 
 extern const struct flip_timing flip_timing_default;
 
@@ -217,6 +239,14 @@ struct flip_trans {
 	u64			deadline;
 	u64			timer;	/* next locate or retransmission */
 	u64			sent_at; /* last request transmission */
+	u64			locate_at; /* last LOCATE broadcast */
+	struct flip_rtt		rtt;
+	/*
+	 * A fresh round-trip measurement for the host to enter in the port
+	 * cache (0: none): from the HEREIS, or from a reply to a request
+	 * sent once (a reply to a retransmitted one is ambiguous).
+	 */
+	u64			rtt_sample;
 	const struct flip_timing *tm;
 };
 

@@ -45,7 +45,8 @@ const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
 FLIP_EXPORT(flip_pcache_lookup);
 
 void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
-		       u64 addr, const struct flip_link *link, u64 now)
+		       u64 addr, const struct flip_link *link, u64 rtt_sample,
+		       u64 now)
 {
 	struct flip_pcache_ent *set = pcache_set(pc, port);
 	struct flip_pcache_ent *victim = set;
@@ -63,12 +64,30 @@ void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 		else if (victim->addr && e->stamp < victim->stamp)
 			victim = e;
 	}
+	/* A new server, or a new address for it, starts a new estimate. */
+	if (victim->addr != addr || !am_port_eq(&victim->port, port))
+		memset(&victim->rtt, 0, sizeof(victim->rtt));
 	victim->port = *port;
 	victim->addr = addr;
 	victim->link = *link;
 	victim->stamp = now;
+	if (rtt_sample)
+		flip_rtt_sample(&victim->rtt, rtt_sample);
 }
 FLIP_EXPORT(flip_pcache_enter);
+
+/* Fold a round-trip measurement into @port's entry, if it names @addr. */
+void flip_pcache_rtt(struct flip_pcache *pc, const struct am_port *port,
+		     u64 addr, u64 rtt_sample)
+{
+	struct flip_pcache_ent *e = pcache_set(pc, port);
+	int i;
+
+	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++)
+		if (e->addr == addr && am_port_eq(&e->port, port))
+			flip_rtt_sample(&e->rtt, rtt_sample);
+}
+FLIP_EXPORT(flip_pcache_rtt);
 
 /* Forget @port's entry if it still names @addr (0: whatever it names). */
 void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Client side of a transaction: locate the server by broadcast, send the
- * request, retransmit it with exponential backoff until the reply comes,
- * and give up at the deadline.  The request is only ever retransmitted to
+ * request, retransmit it until the reply comes, and give up at the
+ * deadline.  Retransmissions wait for the server's measured round trip
+ * plus four deviations, doubling each time, so a fast LAN recovers a lost
+ * packet in milliseconds and a slow path is not flooded.  The request is only ever retransmitted to
  * the same server with the same tid, so the server's duplicate filter can
  * keep it at-most-once; the transaction never starts over on its own.
  */
@@ -12,11 +14,39 @@
 
 const struct flip_timing flip_timing_default = {
 	.locate_interval	= 100 * NSEC_PER_MS_,
-	.retrans_min		= 50 * NSEC_PER_MS_,
-	.retrans_max		= 1000 * NSEC_PER_MS_,
+	.rto_initial		= 50 * NSEC_PER_MS_,
+	.rto_min		= 2 * NSEC_PER_MS_,
+	.rto_max		= 1000 * NSEC_PER_MS_,
 	.enquire_interval	= 1000 * NSEC_PER_MS_,
 };
 FLIP_EXPORT(flip_timing_default);
+
+void flip_rtt_sample(struct flip_rtt *r, u64 sample)
+{
+	u64 delta;
+
+	if (!sample)
+		sample = 1;
+	if (!r->srtt) {
+		r->srtt = sample;
+		r->rttvar = sample / 2;
+		return;
+	}
+	delta = sample > r->srtt ? sample - r->srtt : r->srtt - sample;
+	r->rttvar = r->rttvar - r->rttvar / 4 + delta / 4;
+	r->srtt = r->srtt - r->srtt / 8 + sample / 8;
+}
+FLIP_EXPORT(flip_rtt_sample);
+
+u64 flip_rto(const struct flip_rtt *r, const struct flip_timing *tm)
+{
+	u64 rto = r->srtt ? r->srtt + 4 * r->rttvar : tm->rto_initial;
+
+	if (rto < tm->rto_min)
+		return tm->rto_min;
+	return rto < tm->rto_max ? rto : tm->rto_max;
+}
+FLIP_EXPORT(flip_rto);
 
 static unsigned int trans_finish(struct flip_trans *t,
 				 enum flip_trans_result res)
@@ -28,17 +58,15 @@ static unsigned int trans_finish(struct flip_trans *t,
 
 static unsigned int trans_send_request(struct flip_trans *t, u64 now)
 {
-	u64 wait = t->tm->retrans_min;
+	/* A server that said it is executing is polled, at most this often. */
+	u64 ceiling = t->busy ? t->tm->enquire_interval : t->tm->rto_max;
+	u64 wait = flip_rto(&t->rtt, t->tm);
 	u32 i;
 
-	if (t->busy) {
-		wait = t->tm->enquire_interval;
-	} else {
-		for (i = 1; i < t->sends && wait < t->tm->retrans_max; i++)
-			wait *= 2;
-		if (wait > t->tm->retrans_max)
-			wait = t->tm->retrans_max;
-	}
+	for (i = 0; i < t->sends && wait < ceiling; i++)
+		wait *= 2;
+	if (wait > ceiling)
+		wait = ceiling;
 	t->sends++;
 	t->sent_at = now;
 	t->timer = now + wait;
@@ -62,10 +90,12 @@ unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
 	if (cached) {
 		t->server = cached->addr;
 		t->link = cached->link;
+		t->rtt = cached->rtt;
 		t->state = FLIP_TRANS_REQUEST;
 		return trans_send_request(t, now);
 	}
 	t->state = FLIP_TRANS_LOCATE;
+	t->locate_at = now;
 	t->timer = now + tm->locate_interval;
 	return FLIP_ACT_LOCATE;
 }
@@ -92,6 +122,9 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 			return 0;
 		t->server = pkt->fh.src;
 		t->link = *from;
+		/* It may answer an earlier LOCATE: an upper bound is safe. */
+		t->rtt_sample = now - t->locate_at;
+		flip_rtt_sample(&t->rtt, t->rtt_sample);
 		t->state = FLIP_TRANS_REQUEST;
 		return trans_send_request(t, now);
 	}
@@ -100,11 +133,14 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 		return 0;
 	switch (rh->type) {
 	case FLIP_RPC_REPLY:
+		t->rtt_sample = t->sends == 1 && !t->busy ? now - t->sent_at : 0;
 		return trans_finish(t, FLIP_RES_OK) | FLIP_ACT_ACK;
 	case FLIP_RPC_ACK:
-		/* Executing: poll slowly from now on instead of backing off. */
+		/*
+		 * The request arrived and is executing: only the reply can be
+		 * missing now, and retransmissions become polls for it.
+		 */
 		t->busy = true;
-		t->timer = now + t->tm->enquire_interval;
 		return 0;
 	case FLIP_RPC_FAIL:
 		return trans_finish(t, FLIP_RES_GONE);
@@ -123,6 +159,7 @@ unsigned int flip_trans_expire(struct flip_trans *t, u64 now)
 	if (now < t->timer)
 		return 0;
 	if (t->state == FLIP_TRANS_LOCATE) {
+		t->locate_at = now;
 		t->timer = now + t->tm->locate_interval;
 		return FLIP_ACT_LOCATE;
 	}

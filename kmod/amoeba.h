@@ -145,6 +145,7 @@ int amoeba_xmit(struct amoeba_net *an, const struct flip_link *link,
 int amoeba_xmit_skb(struct amoeba_net *an, const struct flip_link *link,
 		    struct sk_buff *skb);
 struct sk_buff *amoeba_alloc_skb(const struct flip_pkt *pkt, gfp_t gfp);
+struct sk_buff *amoeba_alloc_raw(size_t len, gfp_t gfp);
 void amoeba_broadcast(struct amoeba_net *an, const struct flip_pkt *pkt);
 
 /* proc.c */

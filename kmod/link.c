@@ -18,14 +18,23 @@
 struct sk_buff *amoeba_alloc_skb(const struct flip_pkt *pkt, gfp_t gfp)
 {
 	size_t hlen = flip_hdrs_len(pkt->rh.type);
-	struct sk_buff *skb;
+	struct sk_buff *skb = amoeba_alloc_raw(hlen + pkt->datalen, gfp);
 
-	skb = alloc_skb(LL_MAX_HEADER + hlen + pkt->datalen, gfp);
+	if (skb)
+		flip_write(skb->data, pkt);
+	return skb;
+}
+
+/* An skb of @len bytes (already put) with room in front for any link. */
+struct sk_buff *amoeba_alloc_raw(size_t len, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(LL_MAX_HEADER + len, gfp);
+
 	if (!skb)
 		return NULL;
 	skb_reserve(skb, LL_MAX_HEADER);
 	skb_reset_network_header(skb);
-	flip_write(skb_put(skb, hlen + pkt->datalen), pkt);
+	skb_put(skb, len);
 	return skb;
 }
 
@@ -60,6 +69,10 @@ static int dev_xmit(struct net_device *dev, const u8 *dst_mac,
 	if (skb->len > dev->mtu) {
 		kfree_skb(skb);
 		return -EMSGSIZE;
+	}
+	if (skb_cow_head(skb, LL_RESERVED_SPACE(dev))) {
+		kfree_skb(skb);
+		return -ENOMEM;
 	}
 	skb->dev = dev;
 	skb->protocol = htons(ETH_P_FLIP);

@@ -69,8 +69,9 @@ static int amoeba_proc_show(struct seq_file *seq, void *v)
 			continue;
 		seq_puts(seq, "cache ");
 		seq_port(seq, &e->port);
-		seq_printf(seq, " %016llx %llu\n", e->addr,
-			   div_u64(now - e->stamp, NSEC_PER_MSEC));
+		seq_printf(seq, " %016llx %llu %llu\n", e->addr,
+			   div_u64(now - e->stamp, NSEC_PER_MSEC),
+			   div_u64(e->rtt.srtt, NSEC_PER_USEC));
 	}
 	spin_unlock_bh(&an->lock);
 	return 0;

@@ -133,6 +133,7 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	struct amoeba_trans *tr;
 	unsigned int act = 0;
 	bool found = false;
+	u64 rtt_sample = 0;
 
 	spin_lock(&as->lock);
 	list_for_each_entry(tr, &as->trans, node) {
@@ -140,6 +141,7 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 			continue;
 		found = true;
 		act = flip_trans_input(&tr->ft, pkt, from, now_ns());
+		rtt_sample = tr->ft.rtt_sample;
 		if ((act & FLIP_ACT_DONE) && tr->ft.result == FLIP_RES_OK) {
 			tr->reply = skb_get(skb);
 			tr->pkt = *pkt;
@@ -159,7 +161,7 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	if (pkt->rh.type == FLIP_RPC_HEREIS && (act & FLIP_ACT_REQUEST)) {
 		spin_lock(&an->lock);
 		flip_pcache_enter(&an->pcache, &pkt->rh.port, pkt->fh.src, from,
-				  now_ns());
+				  rtt_sample, now_ns());
 		spin_unlock(&an->lock);
 	}
 	if (act & FLIP_ACT_ACK)
@@ -208,9 +210,9 @@ static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	case FLIP_DUP_REPLIED: {
 		struct amoeba_reply *r = e->reply;
 
-		dup = r ? alloc_skb(r->len, GFP_ATOMIC) : NULL;
+		dup = r ? amoeba_alloc_raw(r->len, GFP_ATOMIC) : NULL;
 		if (dup)
-			skb_put_data(dup, r->buf, r->len);
+			memcpy(dup->data, r->buf, r->len);
 		break;
 	}
 	default:
@@ -413,6 +415,12 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 		return ret;
 	}
 
+	if (tr.ft.rtt_sample) {
+		spin_lock_bh(&an->lock);
+		flip_pcache_rtt(&an->pcache, &tr.ft.port, tr.ft.server,
+				tr.ft.rtt_sample);
+		spin_unlock_bh(&an->lock);
+	}
 	t->rep.hdr = tr.pkt.ah;
 	ret = min_t(u32, tr.pkt.datalen, t->rep.size);
 	if (copy_to_iter(tr.pkt.data, ret, rep) != ret)

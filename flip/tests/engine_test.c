@@ -149,7 +149,7 @@ FT_TEST(pcache_enter_lookup_expire)
 
 	flip_pcache_init(&pc, ents, 8, 1000);
 	FT_TRUE(!flip_pcache_lookup(&pc, &ft_port, 0));
-	flip_pcache_enter(&pc, &ft_port, 55, &l, 100);
+	flip_pcache_enter(&pc, &ft_port, 55, &l, 0, 100);
 	e = flip_pcache_lookup(&pc, &ft_port, 600);
 	FT_TRUE(e != NULL);
 	if (e) {
@@ -159,7 +159,7 @@ FT_TEST(pcache_enter_lookup_expire)
 	}
 	FT_TRUE(!flip_pcache_lookup(&pc, &ft_port2, 600));
 	/* Re-entering refreshes the same slot rather than adding one. */
-	flip_pcache_enter(&pc, &ft_port, 56, &l, 1000);
+	flip_pcache_enter(&pc, &ft_port, 56, &l, 0, 1000);
 	e = flip_pcache_lookup(&pc, &ft_port, 1900);
 	FT_TRUE(e && e->addr == 56);
 	FT_TRUE(!flip_pcache_lookup(&pc, &ft_port, 2001));
@@ -182,9 +182,9 @@ FT_TEST(pcache_lru_and_forget)
 		ports[i].p[0] = i + 1;
 	}
 	for (i = 0; i < FLIP_PCACHE_WAYS; i++)
-		flip_pcache_enter(&pc, &ports[i], 100 + i, &l, 10 + i);
-	flip_pcache_enter(&pc, &ports[0], 100, &l, 50);	/* refresh port 0 */
-	flip_pcache_enter(&pc, &ports[FLIP_PCACHE_WAYS], 200, &l, 60);
+		flip_pcache_enter(&pc, &ports[i], 100 + i, &l, 0, 10 + i);
+	flip_pcache_enter(&pc, &ports[0], 100, &l, 0, 50);	/* refresh port 0 */
+	flip_pcache_enter(&pc, &ports[FLIP_PCACHE_WAYS], 200, &l, 0, 60);
 	FT_TRUE(flip_pcache_lookup(&pc, &ports[0], 70) != NULL);
 	FT_TRUE(!flip_pcache_lookup(&pc, &ports[1], 70));
 	FT_TRUE(flip_pcache_lookup(&pc, &ports[FLIP_PCACHE_WAYS], 70) != NULL);
@@ -257,13 +257,13 @@ FT_TEST(trans_cached_retransmit_backoff)
 		u64 wait = t.timer - now;
 
 		FT_TRUE(wait >= prev_wait);
-		FT_TRUE(wait <= tm->retrans_max);
+		FT_TRUE(wait <= tm->rto_max);
 		prev_wait = wait;
 		now = t.timer;
 		FT_EQ(flip_trans_expire(&t, now), FLIP_ACT_REQUEST);
 	}
 	FT_EQ(t.sends, 13);
-	FT_EQ(t.timer - now, tm->retrans_max);
+	FT_EQ(t.timer - now, tm->rto_max);
 }
 
 FT_TEST(trans_deadlines)
@@ -277,7 +277,7 @@ FT_TEST(trans_deadlines)
 	FT_EQ(t.result, FLIP_RES_NOTFOUND);
 
 	flip_trans_start(&t, &ft_port, 1, &c, 0, 250 * FT_MS, tm);
-	FT_EQ(flip_trans_expiry(&t), tm->retrans_min);
+	FT_EQ(flip_trans_expiry(&t), tm->rto_initial);
 	FT_EQ(flip_trans_expire(&t, 300 * FT_MS), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_TIMEOUT);
 
@@ -318,13 +318,16 @@ FT_TEST(trans_busy_server_and_gone)
 	struct flip_link from = { 0 };
 	struct flip_trans t;
 	struct flip_pkt p;
+	int i;
 
-	flip_trans_start(&t, &ft_port, 3, &c, 0, 10000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 3, &c, 0, 100000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_ACK, 5, 3, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 10 * FT_MS), 0);
 	FT_TRUE(t.busy);
-	FT_EQ(t.timer, 10 * FT_MS + tm->enquire_interval);
-	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
+	FT_EQ(t.timer, tm->rto_initial);	/* the schedule is kept */
+	/* Polls back off to the enquire interval, and no further. */
+	for (i = 0; i < 20; i++)
+		FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
 	FT_EQ(t.timer - t.sent_at, tm->enquire_interval);
 
 	ft_pkt(&p, FLIP_NOTHERE, FLIP_RPC_REQUEST, 5, 3, &ft_port);
@@ -335,6 +338,86 @@ FT_TEST(trans_busy_server_and_gone)
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_FAIL, 5, 4, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 1), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_GONE);
+}
+
+FT_TEST(rtt_estimate_and_rto)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_rtt r = { 0 };
+	int i;
+
+	FT_EQ(flip_rto(&r, tm), tm->rto_initial);
+	flip_rtt_sample(&r, 8 * FT_MS);
+	FT_EQ(r.srtt, 8 * FT_MS);
+	FT_EQ(r.rttvar, 4 * FT_MS);
+	FT_EQ(flip_rto(&r, tm), 24 * FT_MS);
+	/* Steady samples pull the deviation, and so the rto, down. */
+	for (i = 0; i < 50; i++)
+		flip_rtt_sample(&r, 8 * FT_MS);
+	FT_EQ(r.srtt, 8 * FT_MS);
+	FT_TRUE(r.rttvar < FT_MS / 100);
+	FT_TRUE(flip_rto(&r, tm) < 9 * FT_MS);
+	/* Clamped at both ends. */
+	r.srtt = 1000;
+	r.rttvar = 0;
+	FT_EQ(flip_rto(&r, tm), tm->rto_min);
+	r.srtt = 10000 * FT_MS;
+	FT_EQ(flip_rto(&r, tm), tm->rto_max);
+}
+
+FT_TEST(trans_measures_round_trips)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_pcache_ent c = { .addr = 5 };
+	struct flip_link from = { 0 };
+	struct flip_trans t;
+	struct flip_pkt p;
+
+	/* Located: the HEREIS times the first round trip. */
+	flip_trans_start(&t, &ft_port, 1, NULL, 0, 10000 * FT_MS, tm);
+	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_HEREIS, 5, 1, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, 3 * FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.rtt_sample, 3 * FT_MS);
+	FT_EQ(t.timer, 3 * FT_MS + 9 * FT_MS);	/* 3 + 4 * 1.5 */
+	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 5, 1, &ft_port);
+	flip_trans_input(&t, &p, &from, 5 * FT_MS);
+	FT_EQ(t.rtt_sample, 2 * FT_MS);
+
+	/* A cached estimate sets the first retransmission... */
+	c.rtt.srtt = 4 * FT_MS;
+	c.rtt.rttvar = FT_MS;
+	flip_trans_start(&t, &ft_port, 2, &c, 0, 10000 * FT_MS, tm);
+	FT_EQ(t.timer, 8 * FT_MS);
+	FT_EQ(flip_trans_expire(&t, 8 * FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.timer, 24 * FT_MS);		/* doubled */
+	/* ...and a reply to a retransmitted request measures nothing. */
+	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 5, 2, &ft_port);
+	flip_trans_input(&t, &p, &from, 9 * FT_MS);
+	FT_EQ(t.result, FLIP_RES_OK);
+	FT_EQ(t.rtt_sample, 0);
+}
+
+FT_TEST(pcache_keeps_rtt_per_server)
+{
+	struct flip_pcache_ent ents[8];
+	struct flip_link l = { 0 };
+	struct flip_pcache pc;
+	const struct flip_pcache_ent *e;
+
+	flip_pcache_init(&pc, ents, 8, 1000000);
+	flip_pcache_enter(&pc, &ft_port, 7, &l, 4000, 0);
+	flip_pcache_rtt(&pc, &ft_port, 7, 4000);
+	flip_pcache_rtt(&pc, &ft_port, 8, 999999);	/* other server */
+	e = flip_pcache_lookup(&pc, &ft_port, 1);
+	FT_TRUE(e && e->rtt.srtt == 4000 && e->rtt.rttvar == 1500);
+	/* Same server again: the estimate continues. */
+	flip_pcache_enter(&pc, &ft_port, 7, &l, 0, 2);
+	e = flip_pcache_lookup(&pc, &ft_port, 3);
+	FT_TRUE(e && e->rtt.srtt == 4000);
+	/* The port moved: its estimate starts over. */
+	flip_pcache_enter(&pc, &ft_port, 9, &l, 0, 4);
+	e = flip_pcache_lookup(&pc, &ft_port, 5);
+	FT_TRUE(e && e->addr == 9 && e->rtt.srtt == 0);
 }
 
 static int ft_dropped;
@@ -421,6 +504,9 @@ static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(trans_deadlines),
 	FT_CASE(trans_ignores_strangers),
 	FT_CASE(trans_busy_server_and_gone),
+	FT_CASE(rtt_estimate_and_rto),
+	FT_CASE(trans_measures_round_trips),
+	FT_CASE(pcache_keeps_rtt_per_server),
 	FT_CASE(dedup_at_most_once),
 	FT_CASE(dedup_full_and_eviction),
 	FT_CASE_END
