@@ -16,16 +16,9 @@ WARMUP=${WARMUP:-2000}
 TCP_ADDR=10.99.0.2:7000
 T=$(mktemp -d /tmp/amoeba-demo.XXXXXX)
 pids=""
+HOSTS="hostA hostB"
 
-cleanup() {
-	for p in $pids; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for h in hostA hostB; do
-		"$IP" netns del "$h" 2>/dev/null
-	done
-	"$IP" link del br0 2>/dev/null
-}
+. "$(dirname "$0")/lib.sh"
 
 die() {
 	echo "demo: $*" >&2
@@ -39,21 +32,7 @@ if [ ! -e /sys/module/amoeba ]; then
 	insmod "$MODDIR/amoeba.ko" || die "insmod $MODDIR/amoeba.ko failed"
 fi
 
-(
-	"$IP" link add br0 type bridge forward_delay 0 stp_state 0 &&
-	"$IP" link set br0 up &&
-	i=1 &&
-	for h in hostA hostB; do
-		"$IP" netns add "$h" &&
-		"$IP" link add eth0 netns "$h" type veth peer name "v$h" &&
-		"$IP" link set "v$h" master br0 &&
-		"$IP" link set "v$h" up &&
-		"$IP" netns exec "$h" "$IP" link set lo up &&
-		"$IP" netns exec "$h" "$IP" addr add "10.99.0.$i/24" dev eth0 &&
-		"$IP" netns exec "$h" "$IP" link set eth0 up || exit 1
-		i=$((i + 1))
-	done
-) >"$T/topo.out" 2>&1 || { cat "$T/topo.out" >&2; die "cannot build the topology"; }
+make_hosts || { cat "$T/topo.out" >&2; die "cannot build the topology"; }
 
 # Server and client on different CPUs when there are two: otherwise each
 # round trip includes a context switch the real network would not have.

@@ -1,0 +1,130 @@
+# Shell functions shared by the payloads in tests/vm/ (busybox sh): TAP
+# output, running bounded commands, reading /proc/net/amoeba, and building
+# the test network.  The payload sets IP, PROGS, T (a scratch directory),
+# HOSTS (namespace names) and pids (processes to kill on cleanup) before
+# calling them.
+
+n=0
+failed=0
+
+# tap STATUS NAME: one test point; STATUS 0 passes.  Returns STATUS.
+tap() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $2"
+	fi
+	return "$1"
+}
+
+skip() {
+	n=$((n + 1))
+	echo "ok $n # SKIP $1"
+}
+
+diag() {
+	echo "# $*"
+}
+
+diag_file() {
+	[ -s "$1" ] && sed 's/^/#   /' "$1"
+}
+
+bail() {
+	echo "Bail out! $*"
+	cleanup
+	exit 0
+}
+
+in_ns() {
+	ns=$1
+	shift
+	"$IP" netns exec "$ns" "$@"
+}
+
+proc_amoeba() {
+	in_ns "$1" cat /proc/net/amoeba
+}
+
+# field NS KIND NAME: the count of "KIND NAME COUNT" in NS's /proc/net/amoeba.
+field() {
+	proc_amoeba "$1" 2>/dev/null |
+		awk -v k="$2" -v m="$3" '$1 == k && $2 == m { print $3; f = 1 }
+			END { if (!f) print -1 }'
+}
+
+diag_proc() {
+	diag "/proc/net/amoeba in $1:"
+	proc_amoeba "$1" >"$T/proc.$1" 2>&1
+	diag_file "$T/proc.$1"
+}
+
+random_port() {
+	head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
+
+# wait_port FILE PID: the put-port the server PID printed first, or "".
+wait_port() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$(head -n 1 "$1" 2>/dev/null)
+		if echo "$p" | grep -qE '^[0-9a-f]{12}$'; then
+			echo "$p"
+			return 0
+		fi
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+cleanup() {
+	for p in $pids; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	for h in $HOSTS; do
+		"$IP" netns del "$h" 2>/dev/null
+	done
+	"$IP" link del br0 2>/dev/null
+}
+
+# run NAME TIMEOUT CMD...: run bounded by TIMEOUT seconds; one test point,
+# with the output as diagnostics when it fails.
+run() {
+	name=$1 limit=$2
+	shift 2
+	timeout "$limit" "$@" >"$T/run.out" 2>&1
+	st=$?
+	if ! tap $st "$name"; then
+		[ $st -eq 143 ] && diag "killed after $limit s"
+		diag_file "$T/run.out"
+		return 1
+	fi
+	# The summary line of am_client is worth seeing even on success.
+	grep -q '^am_client:' "$T/run.out" && sed -n 's/^/# /p' "$T/run.out"
+	return 0
+}
+
+# make_hosts: one namespace per name in $HOSTS, each with a veth "eth0"
+# (address 10.99.0.<index>/24) whose peer is a port of bridge br0 in the
+# root namespace.  Output goes to $T/topo.out; returns non-zero on failure.
+make_hosts() {
+	{
+		"$IP" link add br0 type bridge forward_delay 0 stp_state 0 &&
+		"$IP" link set br0 up || return 1
+		i=1
+		for h in $HOSTS; do
+			"$IP" netns add "$h" &&
+			"$IP" link add eth0 netns "$h" type veth peer name "v$h" &&
+			"$IP" link set "v$h" master br0 &&
+			"$IP" link set "v$h" up &&
+			in_ns "$h" "$IP" link set lo up &&
+			in_ns "$h" "$IP" addr add "10.99.0.$i/24" dev eth0 &&
+			in_ns "$h" "$IP" link set eth0 up || return 1
+			i=$((i + 1))
+		done
+	} >"$T/topo.out" 2>&1
+}
