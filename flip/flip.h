@@ -72,6 +72,7 @@ enum flip_drop {
 	FLIP_DROP_NOMEM,
 	FLIP_DROP_STALE,	/* answers no transaction in progress */
 	FLIP_DROP_DUP,		/* duplicate request, already handled */
+	FLIP_DROP_FULL,		/* server's queue or duplicate filter full */
 	FLIP_DROP_MAX,
 };
 
@@ -151,8 +152,9 @@ struct flip_rtt {
 void flip_rtt_sample(struct flip_rtt *r, u64 sample);
 
 /*
- * Port cache: put-port -> (FLIP address, link), set-associative with LRU
- * replacement, entries expire after @ttl ns.  The host provides the entry
+ * Port cache: put-port -> (FLIP address, link), set-associative; the least
+ * recently confirmed entry of a full set is replaced, and entries not
+ * confirmed for @ttl ns expire.  The host provides the entry
  * array (a multiple of FLIP_PCACHE_WAYS entries).
  */
 #define FLIP_PCACHE_WAYS	4
@@ -179,11 +181,10 @@ const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
 void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 		       u64 addr, const struct flip_link *link, u64 rtt_sample,
 		       u64 now);
-void flip_pcache_rtt(struct flip_pcache *pc, const struct am_port *port,
-		     u64 addr, u64 rtt_sample);
+void flip_pcache_confirm(struct flip_pcache *pc, const struct am_port *port,
+			 u64 addr, u64 rtt_sample, u64 now);
 void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
 			u64 addr);
-void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr);
 
 /*
  * Protocol timing, in ns; flip_timing_default holds the defaults.  A
@@ -239,7 +240,7 @@ struct flip_trans {
 	u64			deadline;
 	u64			timer;	/* next locate or retransmission */
 	u64			sent_at; /* last request transmission */
-	u64			locate_at; /* last LOCATE broadcast */
+	u64			locate_at; /* first LOCATE broadcast */
 	struct flip_rtt		rtt;
 	/*
 	 * A fresh round-trip measurement for the host to enter in the port

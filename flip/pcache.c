@@ -3,8 +3,9 @@
  * Port cache: which FLIP address serves a put-port, as learnt from HEREIS
  * answers to broadcast LOCATEs.  A bounded set-associative table: a lookup
  * or an update touches FLIP_PCACHE_WAYS entries, whatever the load, and a
- * full set gives up its least recently confirmed entry.  Entries older than
- * the ttl are treated as absent, so a server that moved is located again.
+ * full set gives up its least recently confirmed entry (a HEREIS or a
+ * reply confirms one).  Entries not confirmed within the ttl are treated
+ * as absent, so a server that moved is located again.
  */
 #include "flip.h"
 
@@ -76,18 +77,25 @@ void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 }
 FLIP_EXPORT(flip_pcache_enter);
 
-/* Fold a round-trip measurement into @port's entry, if it names @addr. */
-void flip_pcache_rtt(struct flip_pcache *pc, const struct am_port *port,
-		     u64 addr, u64 rtt_sample)
+/*
+ * The server at @addr answered for @port: confirm its entry and fold in a
+ * round-trip measurement (@rtt_sample 0: none).
+ */
+void flip_pcache_confirm(struct flip_pcache *pc, const struct am_port *port,
+			 u64 addr, u64 rtt_sample, u64 now)
 {
 	struct flip_pcache_ent *e = pcache_set(pc, port);
 	int i;
 
-	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++)
-		if (e->addr == addr && am_port_eq(&e->port, port))
+	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++) {
+		if (e->addr != addr || !am_port_eq(&e->port, port))
+			continue;
+		e->stamp = now;
+		if (rtt_sample)
 			flip_rtt_sample(&e->rtt, rtt_sample);
+	}
 }
-FLIP_EXPORT(flip_pcache_rtt);
+FLIP_EXPORT(flip_pcache_confirm);
 
 /* Forget @port's entry if it still names @addr (0: whatever it names). */
 void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
@@ -102,14 +110,3 @@ void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
 			e->addr = 0;
 }
 FLIP_EXPORT(flip_pcache_forget);
-
-/* Forget every port served at @addr: that address is gone. */
-void flip_pcache_forget_addr(struct flip_pcache *pc, u64 addr)
-{
-	u32 i;
-
-	for (i = 0; i < pc->nsets * FLIP_PCACHE_WAYS; i++)
-		if (pc->ent[i].addr == addr)
-			pc->ent[i].addr = 0;
-}
-FLIP_EXPORT(flip_pcache_forget_addr);

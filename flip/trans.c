@@ -122,7 +122,10 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 			return 0;
 		t->server = pkt->fh.src;
 		t->link = *from;
-		/* It may answer an earlier LOCATE: an upper bound is safe. */
+		/*
+		 * Timed from the first LOCATE, since it may answer any of
+		 * them: an overestimate only delays retransmissions.
+		 */
 		t->rtt_sample = now - t->locate_at;
 		flip_rtt_sample(&t->rtt, t->rtt_sample);
 		t->state = FLIP_TRANS_REQUEST;
@@ -159,7 +162,6 @@ unsigned int flip_trans_expire(struct flip_trans *t, u64 now)
 	if (now < t->timer)
 		return 0;
 	if (t->state == FLIP_TRANS_LOCATE) {
-		t->locate_at = now;
 		t->timer = now + t->tm->locate_interval;
 		return FLIP_ACT_LOCATE;
 	}

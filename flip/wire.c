@@ -21,6 +21,7 @@ const char *const flip_drop_names[FLIP_DROP_MAX] = {
 	[FLIP_DROP_NOMEM]	= "nomem",
 	[FLIP_DROP_STALE]	= "stale",
 	[FLIP_DROP_DUP]		= "dup",
+	[FLIP_DROP_FULL]	= "full",
 };
 FLIP_EXPORT(flip_drop_names);
 

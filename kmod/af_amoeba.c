@@ -131,6 +131,10 @@ static int amoeba_getname(struct socket *sock, struct sockaddr *addr, int peer)
 	return sizeof(*sam);
 }
 
+/*
+ * SHUT_RD stops getreq (the way to stop server threads), SHUT_WR stops
+ * trans and putrep; (how + 1) maps them onto RCV_ and SEND_SHUTDOWN.
+ */
 static int amoeba_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
@@ -138,10 +142,28 @@ static int amoeba_shutdown(struct socket *sock, int how)
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
 	lock_sock(sk);
-	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | (how + 1));
 	release_sock(sk);
 	sk->sk_state_change(sk);
 	return 0;
+}
+
+/* Readable when a request waits for getreq; writable always. */
+static __poll_t amoeba_poll(struct file *file, struct socket *sock,
+			    poll_table *wait)
+{
+	struct amoeba_sock *as = amoeba_sk(sock->sk);
+	u8 shutdown = READ_ONCE(sock->sk->sk_shutdown);
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+	if (READ_ONCE(as->npending))
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLRDHUP | EPOLLIN | EPOLLRDNORM;
+	if (!(shutdown & SEND_SHUTDOWN))
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	return mask;
 }
 
 static u32 trans_timeout(const struct sock *sk, u32 asked)
@@ -239,11 +261,13 @@ static int amoeba_ioctl(struct socket *sock, unsigned int cmd,
 
 	switch (cmd) {
 	case AMIOC_TRANS:
-		return ioctl_trans(as, argp);
+	case AMIOC_PUTREP:
+		if (READ_ONCE(sock->sk->sk_shutdown) & SEND_SHUTDOWN)
+			return -EPIPE;
+		return cmd == AMIOC_TRANS ? ioctl_trans(as, argp) :
+					    ioctl_putrep(as, argp);
 	case AMIOC_GETREQ:
 		return ioctl_getreq(as, argp);
-	case AMIOC_PUTREP:
-		return ioctl_putrep(as, argp);
 	}
 	return -ENOIOCTLCMD;
 }
@@ -285,7 +309,7 @@ static const struct proto_ops amoeba_ops = {
 	.socketpair	= sock_no_socketpair,
 	.accept		= sock_no_accept,
 	.getname	= amoeba_getname,
-	.poll		= datagram_poll,
+	.poll		= amoeba_poll,
 	.ioctl		= amoeba_ioctl,
 	.gettstamp	= sock_gettstamp,
 	.listen		= sock_no_listen,

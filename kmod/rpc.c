@@ -92,8 +92,8 @@ static void rcv_locate(struct amoeba_net *an, const struct flip_pkt *pkt,
 	answer(an, pkt, from, as->addr, FLIP_UNIDATA, FLIP_RPC_HEREIS, 0);
 }
 
-static void send_request(struct amoeba_sock *as, struct amoeba_trans *tr,
-			 const struct am_hdr *hdr, const void *data, u32 len)
+static int send_request(struct amoeba_sock *as, struct amoeba_trans *tr,
+			const struct am_hdr *hdr, const void *data, u32 len)
 {
 	struct flip_link link;
 	struct flip_pkt p;
@@ -112,7 +112,7 @@ static void send_request(struct amoeba_sock *as, struct amoeba_trans *tr,
 	}
 	p.ah = *hdr;
 	p.datalen = len;
-	amoeba_xmit(as->an, &link, &p, data, GFP_KERNEL);
+	return amoeba_xmit(as->an, &link, &p, data, GFP_KERNEL);
 }
 
 static void send_locate(struct amoeba_sock *as, struct amoeba_trans *tr)
@@ -223,7 +223,8 @@ static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	switch (v) {
 	case FLIP_NEW:
 		if (!req)
-			amoeba_drop(an, FLIP_DROP_NOMEM);
+			amoeba_drop(an, as->npending < AMOEBA_MAX_PENDING ?
+				    FLIP_DROP_NOMEM : FLIP_DROP_FULL);
 		break;
 	case FLIP_DUP_BUSY:
 		amoeba_drop(an, FLIP_DROP_DUP);
@@ -236,7 +237,7 @@ static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 			amoeba_xmit_skb(an, from, dup);
 		break;
 	case FLIP_FULL:
-		amoeba_drop(an, FLIP_DROP_NOMEM);
+		amoeba_drop(an, FLIP_DROP_FULL);
 		break;
 	}
 }
@@ -266,10 +267,17 @@ void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 
 	rcu_read_lock();
 	if (pkt->fh.dst == FLIP_ADDR_BROADCAST) {
-		if (pkt->rh.type == FLIP_RPC_LOCATE)
+		if (pkt->fh.type != FLIP_MULTIDATA)
+			amoeba_drop(an, FLIP_DROP_TYPE);
+		else if (pkt->rh.type == FLIP_RPC_LOCATE)
 			rcv_locate(an, pkt, from);
 		else
 			amoeba_drop(an, FLIP_DROP_RPCTYPE);
+		goto out;
+	}
+	/* RPC uses no other FLIP types to an address (yet). */
+	if (pkt->fh.type != FLIP_UNIDATA && pkt->fh.type != FLIP_NOTHERE) {
+		amoeba_drop(an, FLIP_DROP_TYPE);
 		goto out;
 	}
 	as = lookup_addr(an, pkt->fh.dst);
@@ -291,11 +299,13 @@ void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 		rcv_request(as, pkt, from, skb);
 		break;
 	case FLIP_RPC_ACK:
-		if (pkt->rh.flags & FLIP_RPC_F_REPLY) {
+		if (pkt->rh.flags & FLIP_RPC_F_REPLY)
 			rcv_reply_ack(as, pkt);
-			break;
-		}
-		fallthrough;
+		else if (pkt->rh.flags & FLIP_RPC_F_REQUEST)
+			rcv_client(as, pkt, from, skb);
+		else
+			amoeba_drop(an, FLIP_DROP_RPCTYPE);
+		break;
 	case FLIP_RPC_HEREIS:
 	case FLIP_RPC_REPLY:
 	case FLIP_RPC_FAIL:
@@ -342,6 +352,7 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	u64 timeout_ns;
 	void *data = NULL;
 	s64 left;
+	bool too_big = false;
 	long ret;
 	int err;
 
@@ -377,8 +388,13 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	for (;;) {
 		if (act & FLIP_ACT_LOCATE)
 			send_locate(as, &tr);
-		if (act & FLIP_ACT_REQUEST)
-			send_request(as, &tr, &t->req.hdr, data, t->req.size);
+		/* A request too big for the server's link never gets there. */
+		if ((act & FLIP_ACT_REQUEST) &&
+		    send_request(as, &tr, &t->req.hdr, data,
+				 t->req.size) == -EMSGSIZE) {
+			too_big = true;
+			break;
+		}
 		if (act & FLIP_ACT_DONE)
 			break;
 
@@ -402,6 +418,8 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	list_del(&tr.node);
 	spin_unlock_bh(&as->lock);
 	kfree(data);
+	if (too_big)
+		return -EMSGSIZE;
 
 	ret = trans_errno(tr.ft.result);
 	if (ret) {
@@ -415,12 +433,10 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 		return ret;
 	}
 
-	if (tr.ft.rtt_sample) {
-		spin_lock_bh(&an->lock);
-		flip_pcache_rtt(&an->pcache, &tr.ft.port, tr.ft.server,
-				tr.ft.rtt_sample);
-		spin_unlock_bh(&an->lock);
-	}
+	spin_lock_bh(&an->lock);
+	flip_pcache_confirm(&an->pcache, &tr.ft.port, tr.ft.server,
+			    tr.ft.rtt_sample, now_ns());
+	spin_unlock_bh(&an->lock);
 	t->rep.hdr = tr.pkt.ah;
 	ret = min_t(u32, tr.pkt.datalen, t->rep.size);
 	if (copy_to_iter(tr.pkt.data, ret, rep) != ret)
@@ -512,6 +528,7 @@ long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 	struct amoeba_req *req;
 	struct sk_buff *skb;
 	struct flip_pkt p;
+	int err;
 
 	spin_lock_bh(&as->lock);
 	req = find_serving(as, io->id);
@@ -551,9 +568,10 @@ long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 	spin_unlock_bh(&as->lock);
 
 	amoeba_count(an, AMOEBA_STAT_PUTREP);
-	amoeba_xmit_skb(an, &req->link, skb);
+	err = amoeba_xmit_skb(an, &req->link, skb);
 	kfree(req);
-	return 0;
+	/* Sent or lost in the network alike: the client retransmits. */
+	return err == -EMSGSIZE ? err : 0;
 
 requeue:
 	spin_lock_bh(&as->lock);

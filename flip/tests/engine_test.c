@@ -193,8 +193,6 @@ FT_TEST(pcache_lru_and_forget)
 	FT_TRUE(flip_pcache_lookup(&pc, &ports[2], 70) != NULL);
 	flip_pcache_forget(&pc, &ports[2], 102);
 	FT_TRUE(!flip_pcache_lookup(&pc, &ports[2], 70));
-	flip_pcache_forget_addr(&pc, 103);
-	FT_TRUE(!flip_pcache_lookup(&pc, &ports[3], 70));
 	FT_TRUE(flip_pcache_lookup(&pc, &ports[0], 70) != NULL);
 }
 
@@ -373,14 +371,15 @@ FT_TEST(trans_measures_round_trips)
 	struct flip_trans t;
 	struct flip_pkt p;
 
-	/* Located: the HEREIS times the first round trip. */
+	/* Located: the HEREIS times the round trip from the first LOCATE. */
 	flip_trans_start(&t, &ft_port, 1, NULL, 0, 10000 * FT_MS, tm);
+	FT_EQ(flip_trans_expire(&t, 100 * FT_MS), FLIP_ACT_LOCATE);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_HEREIS, 5, 1, &ft_port);
-	FT_EQ(flip_trans_input(&t, &p, &from, 3 * FT_MS), FLIP_ACT_REQUEST);
-	FT_EQ(t.rtt_sample, 3 * FT_MS);
-	FT_EQ(t.timer, 3 * FT_MS + 9 * FT_MS);	/* 3 + 4 * 1.5 */
+	FT_EQ(flip_trans_input(&t, &p, &from, 103 * FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.rtt_sample, 103 * FT_MS);
+	FT_EQ(t.timer, 103 * FT_MS + 309 * FT_MS);	/* 103 + 4 * 51.5 */
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 5, 1, &ft_port);
-	flip_trans_input(&t, &p, &from, 5 * FT_MS);
+	flip_trans_input(&t, &p, &from, 105 * FT_MS);
 	FT_EQ(t.rtt_sample, 2 * FT_MS);
 
 	/* A cached estimate sets the first retransmission... */
@@ -406,14 +405,17 @@ FT_TEST(pcache_keeps_rtt_per_server)
 
 	flip_pcache_init(&pc, ents, 8, 1000000);
 	flip_pcache_enter(&pc, &ft_port, 7, &l, 4000, 0);
-	flip_pcache_rtt(&pc, &ft_port, 7, 4000);
-	flip_pcache_rtt(&pc, &ft_port, 8, 999999);	/* other server */
+	flip_pcache_confirm(&pc, &ft_port, 7, 4000, 0);
+	flip_pcache_confirm(&pc, &ft_port, 8, 999999, 0);	/* other server */
 	e = flip_pcache_lookup(&pc, &ft_port, 1);
 	FT_TRUE(e && e->rtt.srtt == 4000 && e->rtt.rttvar == 1500);
 	/* Same server again: the estimate continues. */
 	flip_pcache_enter(&pc, &ft_port, 7, &l, 0, 2);
 	e = flip_pcache_lookup(&pc, &ft_port, 3);
 	FT_TRUE(e && e->rtt.srtt == 4000);
+	/* Confirmation keeps an entry alive past its ttl from entry. */
+	flip_pcache_confirm(&pc, &ft_port, 7, 0, 900000);
+	FT_TRUE(flip_pcache_lookup(&pc, &ft_port, 1500000) != NULL);
 	/* The port moved: its estimate starts over. */
 	flip_pcache_enter(&pc, &ft_port, 9, &l, 0, 4);
 	e = flip_pcache_lookup(&pc, &ft_port, 5);

@@ -73,8 +73,12 @@ client_tests() {
 		"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 100 -s 1000
 
 	proc_amoeba hostA >"$T/proc.hostA" 2>&1
-	grep -qE "^cache $P [0-9a-f]{16} [0-9]+\$" "$T/proc.hostA"
-	tap $? "hostA caches the location of $P" || diag_proc hostA
+	# cache PORT ADDRESS AGE_MS SRTT_US, with a measured round trip
+	awk -v p="$P" '$1 == "cache" && $2 == p && $3 ~ /^[0-9a-f]+$/ &&
+		length($3) == 16 && $4 ~ /^[0-9]+$/ && $5 ~ /^[0-9]+$/ &&
+		$5 > 0 && NF == 5 { f = 1 } END { exit !f }' "$T/proc.hostA"
+	tap $? "hostA caches the location of $P and its round trip" ||
+		diag_proc hostA
 	v=$(field hostA stat trans)
 	[ "$v" -ge 1000 ]
 	tap $? "hostA stat trans >= 1000 (is $v)" || diag_proc hostA
