@@ -205,14 +205,16 @@ extern const struct flip_timing flip_timing_default;
 
 /*
  * Client transaction.  Each call returns a mask of FLIP_ACT_* for the host
- * to carry out, in this order: send a LOCATE broadcast for t->port, send
- * the request to t->server (flagged retransmission when t->sends > 1),
+ * to carry out, in this order: forget the port cache entry naming t->moved
+ * (the server left that address), send a LOCATE broadcast for t->port,
+ * send the request to t->server (flagged retransmission when t->sends > 1),
  * send an ACK of the reply, and report completion (t->result).
  */
 #define FLIP_ACT_LOCATE		0x01
 #define FLIP_ACT_REQUEST	0x02
 #define FLIP_ACT_ACK		0x04
 #define FLIP_ACT_DONE		0x08
+#define FLIP_ACT_FORGET		0x10	/* drop t->moved from the port cache */
 
 enum flip_trans_state {
 	FLIP_TRANS_LOCATE,
@@ -233,6 +235,7 @@ struct flip_trans {
 	enum flip_trans_result	result;
 	struct am_port		port;
 	u64			server;
+	u64			moved;	/* a former address of the server */
 	struct flip_link	link;
 	u32			tid;
 	u32			sends;	/* request transmissions */

@@ -111,10 +111,27 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 		return 0;
 
 	if (pkt->fh.type == FLIP_NOTHERE) {
-		if (t->state == FLIP_TRANS_REQUEST && pkt->fh.src == t->server &&
-		    rh->tid == t->tid)
+		if (t->state != FLIP_TRANS_REQUEST || pkt->fh.src != t->server ||
+		    rh->tid != t->tid)
+			return 0;
+		/*
+		 * Nobody is at that address.  If the request went out once and
+		 * nothing ever answered it, this NOTHERE answers that one copy,
+		 * which therefore reached no server: look for the port again.
+		 * Otherwise an earlier copy may have run before the server
+		 * went, and only failing keeps the call at most once.
+		 */
+		if (t->sends != 1 || t->busy)
 			return trans_finish(t, FLIP_RES_GONE);
-		return 0;
+		t->moved = t->server;
+		t->server = 0;
+		t->sends = 0;
+		t->rtt_sample = 0;
+		memset(&t->rtt, 0, sizeof(t->rtt));
+		t->state = FLIP_TRANS_LOCATE;
+		t->locate_at = now;
+		t->timer = now + t->tm->locate_interval;
+		return FLIP_ACT_FORGET | FLIP_ACT_LOCATE;
 	}
 
 	if (t->state == FLIP_TRANS_LOCATE) {

@@ -125,6 +125,13 @@ static void send_locate(struct amoeba_sock *as, struct amoeba_trans *tr)
 	amoeba_broadcast(as->an, &p);
 }
 
+static void forget_server(struct amoeba_net *an, struct amoeba_trans *tr)
+{
+	spin_lock_bh(&an->lock);
+	flip_pcache_forget(&an->pcache, &tr->ft.port, tr->ft.moved);
+	spin_unlock_bh(&an->lock);
+}
+
 /* A packet for a transaction of this socket: HEREIS, REPLY, ACK, FAIL. */
 static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 		       const struct flip_link *from, struct sk_buff *skb)
@@ -146,9 +153,10 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 			tr->reply = skb_get(skb);
 			tr->pkt = *pkt;
 		}
-		/* The waiter sends the request: it owns the data. */
-		tr->pending_act |= act & FLIP_ACT_REQUEST;
-		if (act & (FLIP_ACT_REQUEST | FLIP_ACT_DONE))
+		/* The waiter sends: it owns the request's data. */
+		tr->pending_act |= act & (FLIP_ACT_REQUEST | FLIP_ACT_LOCATE |
+					  FLIP_ACT_FORGET);
+		if (act & (FLIP_ACT_REQUEST | FLIP_ACT_LOCATE | FLIP_ACT_DONE))
 			wake_up(&tr->wait);
 		break;
 	}
@@ -386,6 +394,8 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	spin_unlock_bh(&as->lock);
 
 	for (;;) {
+		if (act & FLIP_ACT_FORGET)
+			forget_server(an, &tr);
 		if (act & FLIP_ACT_LOCATE)
 			send_locate(as, &tr);
 		/* A request too big for the server's link never gets there. */

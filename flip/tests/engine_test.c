@@ -328,6 +328,7 @@ FT_TEST(trans_busy_server_and_gone)
 		FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
 	FT_EQ(t.timer - t.sent_at, tm->enquire_interval);
 
+	/* It said it was executing: a NOTHERE now means it died. */
 	ft_pkt(&p, FLIP_NOTHERE, FLIP_RPC_REQUEST, 5, 3, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 2000 * FT_MS), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_GONE);
@@ -335,6 +336,33 @@ FT_TEST(trans_busy_server_and_gone)
 	flip_trans_start(&t, &ft_port, 4, &c, 0, 10000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_FAIL, 5, 4, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 1), FLIP_ACT_DONE);
+	FT_EQ(t.result, FLIP_RES_GONE);
+}
+
+/* A server that moved is located again, unless the request may have run. */
+FT_TEST(trans_relocates_a_moved_server)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_pcache_ent c = { .addr = 5, .rtt = { 4 * FT_MS, FT_MS } };
+	struct flip_link from = { 0 };
+	struct flip_trans t;
+	struct flip_pkt p;
+
+	flip_trans_start(&t, &ft_port, 3, &c, 0, 10000 * FT_MS, tm);
+	ft_pkt(&p, FLIP_NOTHERE, FLIP_RPC_REQUEST, 5, 3, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, FT_MS),
+	      FLIP_ACT_FORGET | FLIP_ACT_LOCATE);
+	FT_EQ(t.state, FLIP_TRANS_LOCATE);
+	FT_EQ(t.moved, 5);
+	FT_EQ(t.rtt.srtt, 0);
+	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_HEREIS, 6, 3, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, 2 * FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.server, 6);
+	FT_EQ(t.sends, 1);
+	/* The new address vanishes too, but after a retransmission. */
+	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
+	ft_pkt(&p, FLIP_NOTHERE, FLIP_RPC_REQUEST, 6, 3, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, t.timer), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_GONE);
 }
 
@@ -506,6 +534,7 @@ static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(trans_deadlines),
 	FT_CASE(trans_ignores_strangers),
 	FT_CASE(trans_busy_server_and_gone),
+	FT_CASE(trans_relocates_a_moved_server),
 	FT_CASE(rtt_estimate_and_rto),
 	FT_CASE(trans_measures_round_trips),
 	FT_CASE(pcache_keeps_rtt_per_server),

@@ -41,9 +41,11 @@ static sigjmp_buf wait_jmp;
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: %s -g GETPORT [-n COUNT] [-c CPU] [-q]\n"
+		"usage: %s -g GETPORT [-n COUNT] [-d MS] [-c CPU] [-q]\n"
 		"  -g GETPORT  get-port to serve, 12 hex digits (secret)\n"
 		"  -n COUNT    exit after COUNT requests (default 0: forever)\n"
+		"  -d MS       work MS milliseconds on each request before\n"
+		"              replying (a slow server, to kill mid-call)\n"
 		"  -c CPU      pin to CPU\n"
 		"  -q          no messages on stderr but errors\n"
 		"Prints the put-port on stdout, then echoes every request.\n",
@@ -114,7 +116,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static unsigned char buf[AM_MAXBUF_SMALL];
-	unsigned long count = 0;
+	unsigned long count = 0, delay_ms = 0;
 	struct am_port get, put, kput;
 	struct sockaddr_amoeba sam;
 	struct sigaction sa;
@@ -127,7 +129,7 @@ int main(int argc, char **argv)
 	int fd, ch, n;
 
 	set_progname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "g:n:c:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "g:n:d:c:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			if (port_parse(optarg, &get) || port_is_null(&get)) {
@@ -140,6 +142,13 @@ int main(int argc, char **argv)
 		case 'n':
 			if (parse_ulong(optarg, 0, 1UL << 40, &count)) {
 				warnx_msg("-n %s: not a count", optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			break;
+		case 'd':
+			if (parse_ulong(optarg, 0, 3600000, &delay_ms)) {
+				warnx_msg("-d %s: not a number of milliseconds",
+					  optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
@@ -238,6 +247,8 @@ int main(int argc, char **argv)
 					req.hdr.h_offset, req.id);
 		}
 
+		if (delay_ms)
+			usleep(delay_ms * 1000);
 		memset(&rep, 0, sizeof(rep));
 		rep.hdr = req.hdr;
 		rep.hdr.h_status = STD_OK;

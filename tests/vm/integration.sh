@@ -154,8 +154,79 @@ dead_server_tests() {
 	tap $? "it returned within its 2 s timeout ($took s)"
 }
 
+# start_server NS GETPORT NAME [ARGS...]: am_server in NS; sets $spid and
+# prints nothing; its put-port goes to $T/NAME.out, messages to NAME.err.
+start_server() {
+	ns=$1 g=$2 name=$3
+	shift 3
+	"$IP" netns exec "$ns" "$PROGS/am_server" -g "$g" "$@" \
+		>"$T/$name.out" 2>"$T/$name.err" &
+	spid=$!
+	pids="$pids $spid"
+}
+
+# --- failures: a server that moves, one killed mid-call, an impostor ------
+failure_tests() {
+	G2=$(random_port)
+	start_server hostB "$G2" moved1
+	P2=$(wait_port "$T/moved1.out" $spid)
+	run "10 trans to a server in hostB" 30 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P2" -n 10
+	kill -TERM $spid
+	wait $spid
+	start_server hostC "$G2" moved2
+	wait_port "$T/moved2.out" $spid >/dev/null
+	tap $? "the same get-port served again, now from hostC"
+	run "hostA finds it in hostC by itself (NOTHERE, then locate)" 30 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P2" -n 10
+	addrC=$(proc_amoeba hostC | awk -v p="$P2" '$1 == "port" && $2 == p { print $3 }')
+	proc_amoeba hostA | grep -q "^cache $P2 ${addrC:-none} "
+	tap $? "hostA's port cache now names hostC's address ${addrC:-?}" ||
+		diag_proc hostA
+	kill -TERM $spid
+	wait $spid
+
+	G3=$(random_port)
+	start_server hostB "$G3" slow -d 20000
+	P3=$(wait_port "$T/slow.out" $spid)
+	t0=$(date +%s)
+	timeout 40 "$IP" netns exec hostA "$PROGS/am_client" -p "$P3" -n 1 \
+		-t 30000 -e ECONNRESET >"$T/mid.out" 2>&1 &
+	cpid=$!
+	sleep 2
+	kill -KILL $spid
+	wait $spid
+	wait $cpid
+	st=$?
+	took=$(($(date +%s) - t0))
+	tap $st "a server killed mid-call gives the client ECONNRESET (RPC_FAILURE)" ||
+		diag_file "$T/mid.out"
+	[ $took -le 8 ]
+	tap $? "within seconds of the kill, not at its 30 s timeout ($took s)"
+
+	G4=$(random_port)
+	start_server hostB "$G4" real
+	real=$spid
+	P4=$(wait_port "$T/real.out" $real)
+	# Binding the put-port as if it were a get-port serves F(P4), not P4.
+	start_server hostC "$P4" impostor
+	fake=$spid
+	F4=$(wait_port "$T/impostor.out" $fake)
+	[ -n "$F4" ] && [ "$F4" != "$P4" ]
+	tap $? "binding the put-port $P4 itself serves another port (${F4:-?})"
+	run "20 trans to $P4 answered with the impostor listening" 30 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P4" -n 20
+	kill -TERM $fake $real
+	wait $fake
+	wait $real
+	grep -q 'served 0 requests' "$T/impostor.err"
+	tap $? "the impostor received nothing" || diag_file "$T/impostor.err"
+	pids="$srv"
+}
+
 if [ -n "$P" ]; then
 	dead_server_tests
+	failure_tests
 fi
 
 # --- tear down, then unload ------------------------------------------------
