@@ -4,12 +4,14 @@
  * transactions with patterned data and checks each reply is the echo
  * am_server promises (status 0, h_offset one higher, same data), or, with
  * -e, checks that every transaction fails with the errno the test expects.
+ * With -j, several threads do so at once on one socket.
  * It prints one summary line and exits 0 only if everything checked out,
  * so shell scripts can use it as a single test point.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +23,13 @@
 /* Largest -s: beyond AM_MAXBUF_SMALL only to test EMSGSIZE. */
 #define MAX_SIZE	65536
 #define MAX_EXPECT	8
+#define MAX_JOBS	64
 
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: %s -p PUTPORT | -g GETPORT [-n N] [-s SIZE] [-t TIMEOUT_MS]\n"
-		"       %*s [-e ERRNO[,ERRNO...]]\n"
+		"       %*s [-e ERRNO[,ERRNO...]] [-j THREADS]\n"
 		"  -p PUTPORT     service put-port, 12 hex digits\n"
 		"  -g GETPORT     service get-port; the put-port is computed\n"
 		"  -n N           number of transactions (default 1)\n"
@@ -34,7 +37,8 @@ static void usage(FILE *f, int status)
 		"                 kernel takes at most %d)\n"
 		"  -t TIMEOUT_MS  per-transaction timeout (default 0: kernel's)\n"
 		"  -e ERRNO       expect every transaction to fail with one of\n"
-		"                 these errno names, e.g. EHOSTUNREACH\n",
+		"                 these errno names, e.g. EHOSTUNREACH\n"
+		"  -j THREADS     THREADS threads on one socket, N calls each\n",
 		progname, (int)strlen(progname), "", AM_MAXBUF_SMALL);
 	exit(status);
 }
@@ -77,27 +81,133 @@ static bool expected(int err, const int *expect, int nexpect)
 	return false;
 }
 
+/* What all threads share, set once before they start. */
+struct job {
+	int		fd;
+	struct am_port	port;
+	char		pbuf[PORT_STRLEN + 1];
+	unsigned long	n, size, timeout;
+	int		expect[MAX_EXPECT];
+	int		nexpect;
+	const char	*elist;
+};
+
+/* One thread's calls, each verified; @id tells its requests apart. */
+struct worker {
+	pthread_t	thread;
+	const struct job *job;
+	unsigned int	id;
+	double		*lat;	/* of the successful calls */
+	unsigned long	ok;
+	double		worst;
+};
+
+static void *run_calls(void *arg)
+{
+	struct worker *w = arg;
+	const struct job *job = w->job;
+	unsigned long size = job->size, i;
+	unsigned char *req_buf = malloc(size ? size : 1);
+	unsigned char *rep_buf = malloc(size ? size : 1);
+	struct am_trans t;
+	uint64_t t0;
+	double us;
+	size_t j, bad;
+	long ret;
+	int err;
+
+	if (!req_buf || !rep_buf) {
+		warnx_msg("out of memory for %lu-byte buffers", size);
+		goto out;
+	}
+	for (i = 0; i < job->n; i++) {
+		for (j = 0; j < size; j++)
+			req_buf[j] = pattern(i, j, w->id);
+		memset(rep_buf, 0, size ? size : 1);
+		memset(&t, 0, sizeof(t));
+		t.req.hdr.h_port = job->port;
+		t.req.hdr.h_command = 1;
+		t.req.hdr.h_offset = (__s32)i;
+		t.req.hdr.h_size = (__u16)size;
+		t.req.hdr.h_extra = (__u16)w->id;
+		t.req.buf = (uintptr_t)req_buf;
+		t.req.size = (__u32)size;
+		t.rep.buf = (uintptr_t)rep_buf;
+		t.rep.size = (__u32)size;
+		t.timeout_ms = (__u32)job->timeout;
+
+		t0 = now_ns();
+		ret = ioctl(job->fd, AMIOC_TRANS, &t);
+		err = errno;
+		us = (double)(now_ns() - t0) / 1000.0;
+		if (us > w->worst)
+			w->worst = us;
+
+		if (job->nexpect) {
+			if (ret >= 0) {
+				warnx_msg("trans %lu to %s: succeeded, expected %s",
+					  i, job->pbuf, job->elist);
+				break;
+			}
+			if (!expected(err, job->expect, job->nexpect)) {
+				warn_errno(err, "trans %lu to %s: expected %s, got",
+					   i, job->pbuf, job->elist);
+				break;
+			}
+			w->ok++;
+			continue;
+		}
+		if (ret < 0) {
+			warn_errno(err, "trans %lu to %s (%lu bytes, after %.1f ms)",
+				   i, job->pbuf, size, us / 1000.0);
+			break;
+		}
+		if ((unsigned long)ret != size) {
+			warnx_msg("trans %lu: reply has %ld bytes, sent %lu",
+				  i, ret, size);
+			break;
+		}
+		if (t.rep.hdr.h_status != STD_OK ||
+		    t.rep.hdr.h_offset != (__s32)(i + 1) ||
+		    t.rep.hdr.h_extra != w->id) {
+			warnx_msg("trans %lu: reply header status %d offset %d extra %u, expected 0 %lu %u",
+				  i, t.rep.hdr.h_status, t.rep.hdr.h_offset,
+				  t.rep.hdr.h_extra, i + 1, w->id);
+			break;
+		}
+		for (bad = 0; bad < size; bad++)
+			if (rep_buf[bad] != req_buf[bad])
+				break;
+		if (bad < size) {
+			warnx_msg("trans %lu: reply byte %zu is 0x%02x, sent 0x%02x",
+				  i, bad, rep_buf[bad], req_buf[bad]);
+			break;
+		}
+		w->lat[w->ok++] = us;
+	}
+out:
+	free(req_buf);
+	free(rep_buf);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long n = 1, size = 0, timeout = 0, i, ok = 0;
-	int expect[MAX_EXPECT], nexpect = 0, fd, ch, err;
-	unsigned char *req_buf, *rep_buf;
-	char pbuf[PORT_STRLEN + 1], *elist = NULL;
-	struct am_port port, get;
+	static struct job job = { .n = 1 };
+	unsigned long njobs = 1, ok = 0, total, k, i;
+	struct worker *w;
+	struct am_port get;
 	bool have_port = false;
-	struct am_trans t;
-	unsigned int id;
-	uint64_t t0, t1;
 	double *lat, worst = 0;
-	size_t j, bad;
-	long ret;
+	char *elist = NULL;
+	int ch;
 
 	set_progname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "p:g:n:s:t:e:h", longopts,
+	while ((ch = getopt_long(argc, argv, "p:g:n:s:t:e:j:h", longopts,
 				 NULL)) != -1) {
 		switch (ch) {
 		case 'p':
@@ -106,31 +216,31 @@ int main(int argc, char **argv)
 				warnx_msg("give one of -p and -g, once");
 				usage(stderr, EXIT_USAGE);
 			}
-			if (port_parse(optarg, ch == 'p' ? &port : &get)) {
+			if (port_parse(optarg, ch == 'p' ? &job.port : &get)) {
 				warnx_msg("-%c %s: not a port of 12 hex digits",
 					  ch, optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			if (ch == 'g')
-				port_from_getport(&get, &port);
+				port_from_getport(&get, &job.port);
 			have_port = true;
 			break;
 		case 'n':
-			if (parse_ulong(optarg, 1, 100000000, &n)) {
+			if (parse_ulong(optarg, 1, 100000000, &job.n)) {
 				warnx_msg("-n %s: not a count from 1 to 100000000",
 					  optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
 		case 's':
-			if (parse_ulong(optarg, 0, MAX_SIZE, &size)) {
+			if (parse_ulong(optarg, 0, MAX_SIZE, &job.size)) {
 				warnx_msg("-s %s: not a size from 0 to %d",
 					  optarg, MAX_SIZE);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
 		case 't':
-			if (parse_ulong(optarg, 0, 3600000, &timeout)) {
+			if (parse_ulong(optarg, 0, 3600000, &job.timeout)) {
 				warnx_msg("-t %s: not milliseconds from 0 to 3600000",
 					  optarg);
 				usage(stderr, EXIT_USAGE);
@@ -138,9 +248,17 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			elist = optarg;
-			nexpect = parse_expect(elist, expect);
-			if (nexpect < 0)
+			job.elist = elist;
+			job.nexpect = parse_expect(elist, job.expect);
+			if (job.nexpect < 0)
 				usage(stderr, EXIT_USAGE);
+			break;
+		case 'j':
+			if (parse_ulong(optarg, 1, MAX_JOBS, &njobs)) {
+				warnx_msg("-j %s: not a thread count from 1 to %d",
+					  optarg, MAX_JOBS);
+				usage(stderr, EXIT_USAGE);
+			}
 			break;
 		case 'h':
 			usage(stdout, 0);
@@ -157,103 +275,59 @@ int main(int argc, char **argv)
 		warnx_msg("one of -p PUTPORT and -g GETPORT is required");
 		usage(stderr, EXIT_USAGE);
 	}
-	port_format(&port, pbuf);
+	port_format(&job.port, job.pbuf);
 
-	req_buf = malloc(size ? size : 1);
-	rep_buf = malloc(size ? size : 1);
-	lat = malloc(n * sizeof(*lat));
-	if (!req_buf || !rep_buf || !lat) {
-		warnx_msg("out of memory for %lu transactions of %lu bytes",
-			  n, size);
+	total = job.n * njobs;
+	w = calloc(njobs, sizeof(*w));
+	lat = malloc(total * sizeof(*lat));
+	if (!w || !lat) {
+		warnx_msg("out of memory for %lu transactions", total);
 		return 1;
 	}
-
-	fd = am_socket(0);
-	if (fd < 0) {
+	job.fd = am_socket(0);
+	if (job.fd < 0) {
 		warn_errno(errno, "socket(family %d, SOCK_DGRAM) (is amoeba.ko loaded?)",
 			   am_family());
 		return 1;
 	}
 
-	/* h_extra tells this client's requests apart at am_server. */
-	id = (unsigned int)getpid() & 0xffff;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < size; j++)
-			req_buf[j] = pattern(i, j, id);
-		memset(rep_buf, 0, size ? size : 1);
-		memset(&t, 0, sizeof(t));
-		t.req.hdr.h_port = port;
-		t.req.hdr.h_command = 1;
-		t.req.hdr.h_offset = (__s32)i;
-		t.req.hdr.h_size = (__u16)size;
-		t.req.hdr.h_extra = (__u16)id;
-		t.req.buf = (uintptr_t)req_buf;
-		t.req.size = (__u32)size;
-		t.rep.buf = (uintptr_t)rep_buf;
-		t.rep.size = (__u32)size;
-		t.timeout_ms = (__u32)timeout;
-
-		t0 = now_ns();
-		ret = ioctl(fd, AMIOC_TRANS, &t);
-		err = errno;
-		t1 = now_ns();
-		lat[i] = (double)(t1 - t0) / 1000.0;
-		if (lat[i] > worst)
-			worst = lat[i];
-
-		if (nexpect) {
-			if (ret >= 0) {
-				warnx_msg("trans %lu to %s: succeeded, expected %s",
-					  i, pbuf, elist);
-				break;
-			}
-			if (!expected(err, expect, nexpect)) {
-				warn_errno(err, "trans %lu to %s: expected %s, got",
-					   i, pbuf, elist);
-				break;
-			}
-			ok++;
-			continue;
+	/*
+	 * All threads share one socket, so many transactions are in flight on
+	 * it at once; h_extra tells each thread's requests apart at am_server.
+	 */
+	for (k = 0; k < njobs; k++) {
+		w[k].job = &job;
+		/* Room for MAX_JOBS threads per pid: processes with nearby
+		 * pids must not share ids.
+		 */
+		w[k].id = ((unsigned int)getpid() << 6 | (unsigned int)k) &
+			  0xffff;
+		w[k].lat = lat + k * job.n;
+		if (pthread_create(&w[k].thread, NULL, run_calls, &w[k])) {
+			warnx_msg("cannot start thread %lu", k);
+			return 1;
 		}
-		if (ret < 0) {
-			warn_errno(err, "trans %lu to %s (%lu bytes, after %.1f ms)",
-				   i, pbuf, size, lat[i] / 1000.0);
-			break;
-		}
-		if ((unsigned long)ret != size) {
-			warnx_msg("trans %lu: reply has %ld bytes, sent %lu",
-				  i, ret, size);
-			break;
-		}
-		if (t.rep.hdr.h_status != STD_OK ||
-		    t.rep.hdr.h_offset != (__s32)(i + 1) ||
-		    t.rep.hdr.h_extra != id) {
-			warnx_msg("trans %lu: reply header status %d offset %d extra %u, expected 0 %lu %u",
-				  i, t.rep.hdr.h_status, t.rep.hdr.h_offset,
-				  t.rep.hdr.h_extra, i + 1, id);
-			break;
-		}
-		for (bad = 0; bad < size; bad++)
-			if (rep_buf[bad] != req_buf[bad])
-				break;
-		if (bad < size) {
-			warnx_msg("trans %lu: reply byte %zu is 0x%02x, sent 0x%02x",
-				  i, bad, rep_buf[bad], req_buf[bad]);
-			break;
-		}
-		ok++;
 	}
-	close(fd);
+	for (k = 0; k < njobs; k++) {
+		pthread_join(w[k].thread, NULL);
+		/* Pack the latencies of the successful calls together. */
+		for (i = 0; i < w[k].ok && !job.nexpect; i++)
+			lat[ok + i] = w[k].lat[i];
+		ok += w[k].ok;
+		if (w[k].worst > worst)
+			worst = w[k].worst;
+	}
+	close(job.fd);
 
-	if (nexpect) {
+	if (job.nexpect) {
 		printf("%s: %lu/%lu trans to %s failed as expected with %s (slowest %.1f ms)\n",
-		       progname, ok, n, pbuf, elist, worst / 1000.0);
+		       progname, ok, total, job.pbuf, elist, worst / 1000.0);
 	} else {
 		sort_doubles(lat, ok);
-		printf("%s: %lu/%lu trans to %s verified, %lu bytes: median %.1f us, p99 %.1f us, max %.1f us\n",
-		       progname, ok, n, pbuf, size,
-		       percentile_sorted(lat, ok, 50),
+		printf("%s: %lu/%lu trans to %s verified, %lu bytes, %lu thread%s: median %.1f us, p99 %.1f us, max %.1f us\n",
+		       progname, ok, total, job.pbuf, job.size, njobs,
+		       njobs == 1 ? "" : "s", percentile_sorted(lat, ok, 50),
 		       percentile_sorted(lat, ok, 99), worst);
 	}
-	return ok == n ? 0 : 1;
+	return ok == total ? 0 : 1;
 }

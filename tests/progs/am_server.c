@@ -6,12 +6,14 @@
  * header with h_status 0 and h_offset one higher, the reply data the
  * request data.  It remembers every (h_extra, h_offset) pair it executed so
  * that tests under packet loss and duplication can tell whether a request
- * ran more than once (at-most-once), and says so when it exits.
+ * ran more than once (at-most-once), and says so when it exits.  With -t,
+ * several threads serve one socket; SIGTERM or SIGINT stops them through
+ * shutdown(SHUT_RD), which wakes every blocked getreq.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <setjmp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,8 @@
 
 #include "common.h"
 
+#define MAX_THREADS	64
+
 /* Set of executed (h_extra, h_offset) pairs: open addressing, 0 = empty. */
 struct exec_set {
 	uint64_t *slot;
@@ -29,40 +33,34 @@ struct exec_set {
 	size_t used;
 };
 
-/* Static, not locals: the loop in main() is left by siglongjmp. */
-static unsigned long served, repeated, failed;
-static struct exec_set seen;
-static bool quiet;
+/* What the serving threads share; @lock guards the records and counts. */
+struct server {
+	int		fd;
+	unsigned long	count;		/* stop after this many; 0: never */
+	unsigned long	delay_ms;
+	pthread_t	main;
+	pthread_mutex_t	lock;
+	struct exec_set	seen;
+	unsigned long	served, repeated, failed;
+	unsigned int	alive;
+};
 
-static volatile sig_atomic_t stop;
-static volatile sig_atomic_t in_wait;
-static sigjmp_buf wait_jmp;
+static bool quiet;
 
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: %s -g GETPORT [-n COUNT] [-d MS] [-c CPU] [-q]\n"
+		"usage: %s -g GETPORT [-n COUNT] [-d MS] [-t THREADS] [-c CPU] [-q]\n"
 		"  -g GETPORT  get-port to serve, 12 hex digits (secret)\n"
 		"  -n COUNT    exit after COUNT requests (default 0: forever)\n"
 		"  -d MS       work MS milliseconds on each request before\n"
 		"              replying (a slow server, to kill mid-call)\n"
+		"  -t THREADS  serve with THREADS threads on one socket\n"
 		"  -c CPU      pin to CPU\n"
 		"  -q          no messages on stderr but errors\n"
 		"Prints the put-port on stdout, then echoes every request.\n",
 		progname);
 	exit(status);
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-	/*
-	 * A signal that lands between the check of stop and the getreq
-	 * would otherwise leave us blocked until the next request: jump out.
-	 */
-	if (in_wait)
-		siglongjmp(wait_jmp, 1);
 }
 
 static uint64_t mix(uint64_t x)
@@ -109,27 +107,104 @@ static bool exec_set_add(struct exec_set *s, uint64_t key)
 	return false;
 }
 
+/* Wake main(), which stops everything: the count is reached or all died. */
+static void finish(struct server *srv)
+{
+	shutdown(srv->fd, SHUT_RD);
+	pthread_kill(srv->main, SIGUSR1);
+}
+
+/* One serving thread: getreq, echo, putrep, until the socket shuts down. */
+static void *serve(void *arg)
+{
+	struct server *srv = arg;
+	unsigned char buf[AM_MAXBUF_SMALL];
+	struct am_io req, rep;
+	uint64_t key;
+	bool again;
+	long n;
+
+	for (;;) {
+		memset(&req, 0, sizeof(req));
+		req.buf = (uintptr_t)buf;
+		req.size = sizeof(buf);
+		n = ioctl(srv->fd, AMIOC_GETREQ, &req);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			if (errno == ESHUTDOWN)
+				break;
+			warn_errno(errno, "getreq");
+			pthread_mutex_lock(&srv->lock);
+			srv->failed++;
+			pthread_mutex_unlock(&srv->lock);
+			break;
+		}
+		if ((size_t)n > sizeof(buf))
+			n = sizeof(buf);
+
+		key = (uint64_t)req.hdr.h_extra << 32 |
+		      (uint32_t)req.hdr.h_offset;
+		pthread_mutex_lock(&srv->lock);
+		again = exec_set_add(&srv->seen, key);
+		if (again)
+			srv->repeated++;
+		/* One line per event, but a storm should not flood. */
+		if (again && srv->repeated <= 10 && !quiet)
+			fprintf(stderr,
+				"%s: request h_extra %u h_offset %d (id %u) executed again\n",
+				progname, req.hdr.h_extra, req.hdr.h_offset,
+				req.id);
+		pthread_mutex_unlock(&srv->lock);
+
+		if (srv->delay_ms)
+			usleep(srv->delay_ms * 1000);
+		memset(&rep, 0, sizeof(rep));
+		rep.hdr = req.hdr;
+		rep.hdr.h_status = STD_OK;
+		rep.hdr.h_offset = (__s32)((uint32_t)req.hdr.h_offset + 1);
+		rep.hdr.h_size = (__u16)n;
+		rep.buf = (uintptr_t)buf;
+		rep.size = (__u32)n;
+		rep.id = req.id;
+		n = ioctl(srv->fd, AMIOC_PUTREP, &rep);
+		if (n < 0)
+			warn_errno(errno, "putrep id %u", req.id);
+		pthread_mutex_lock(&srv->lock);
+		if (n < 0)
+			srv->failed++;
+		else
+			srv->served++;
+		if (srv->count && srv->served == srv->count)
+			finish(srv);
+		pthread_mutex_unlock(&srv->lock);
+	}
+	pthread_mutex_lock(&srv->lock);
+	if (--srv->alive == 0)
+		finish(srv);
+	pthread_mutex_unlock(&srv->lock);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static unsigned char buf[AM_MAXBUF_SMALL];
-	unsigned long count = 0, delay_ms = 0;
+	static struct server srv = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	char pbuf[PORT_STRLEN + 1], fbuf[PORT_STRLEN + 1];
+	unsigned long cpu, nthreads = 1, k;
 	struct am_port get, put, kput;
 	struct sockaddr_amoeba sam;
-	struct sigaction sa;
-	struct am_io req, rep;
 	bool have_get = false;
-	char pbuf[PORT_STRLEN + 1], fbuf[PORT_STRLEN + 1];
-	unsigned long cpu;
+	pthread_t *threads;
+	sigset_t sigs;
 	socklen_t len;
-	uint64_t key;
-	int fd, ch, n;
+	int fd, ch, sig;
 
 	set_progname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "g:n:d:c:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "g:n:d:t:c:qh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			if (port_parse(optarg, &get) || port_is_null(&get)) {
@@ -140,15 +215,22 @@ int main(int argc, char **argv)
 			have_get = true;
 			break;
 		case 'n':
-			if (parse_ulong(optarg, 0, 1UL << 40, &count)) {
+			if (parse_ulong(optarg, 0, 1UL << 40, &srv.count)) {
 				warnx_msg("-n %s: not a count", optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
 		case 'd':
-			if (parse_ulong(optarg, 0, 3600000, &delay_ms)) {
+			if (parse_ulong(optarg, 0, 3600000, &srv.delay_ms)) {
 				warnx_msg("-d %s: not a number of milliseconds",
 					  optarg);
+				usage(stderr, EXIT_USAGE);
+			}
+			break;
+		case 't':
+			if (parse_ulong(optarg, 1, MAX_THREADS, &nthreads)) {
+				warnx_msg("-t %s: not a thread count from 1 to %d",
+					  optarg, MAX_THREADS);
 				usage(stderr, EXIT_USAGE);
 			}
 			break;
@@ -181,11 +263,12 @@ int main(int argc, char **argv)
 		usage(stderr, EXIT_USAGE);
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: getreq must return */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	/* Signals go to main() alone, which stops the serving threads. */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	fd = am_socket(0);
 	if (fd < 0) {
@@ -214,60 +297,30 @@ int main(int argc, char **argv)
 	printf("%s\n", port_format(&kput, pbuf));
 	fflush(stdout);
 
-	while (count == 0 || served < count) {
-		memset(&req, 0, sizeof(req));
-		req.buf = (uintptr_t)buf;
-		req.size = sizeof(buf);
-		if (sigsetjmp(wait_jmp, 1))
-			break;
-		in_wait = 1;
-		if (stop) {
-			in_wait = 0;
-			break;
-		}
-		n = ioctl(fd, AMIOC_GETREQ, &req);
-		in_wait = 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			warn_errno(errno, "getreq on %s", port_format(&kput, pbuf));
-			failed++;
-			break;
-		}
-		if ((size_t)n > sizeof(buf))
-			n = sizeof(buf);
-
-		key = (uint64_t)req.hdr.h_extra << 32 | (uint32_t)req.hdr.h_offset;
-		if (exec_set_add(&seen, key)) {
-			/* One line per event, but a storm should not flood. */
-			if (++repeated <= 10 && !quiet)
-				fprintf(stderr,
-					"%s: request h_extra %u h_offset %d (id %u) executed again\n",
-					progname, req.hdr.h_extra,
-					req.hdr.h_offset, req.id);
-		}
-
-		if (delay_ms)
-			usleep(delay_ms * 1000);
-		memset(&rep, 0, sizeof(rep));
-		rep.hdr = req.hdr;
-		rep.hdr.h_status = STD_OK;
-		rep.hdr.h_offset = (__s32)((uint32_t)req.hdr.h_offset + 1);
-		rep.hdr.h_size = (__u16)n;
-		rep.buf = (uintptr_t)buf;
-		rep.size = (__u32)n;
-		rep.id = req.id;
-		if (ioctl(fd, AMIOC_PUTREP, &rep) < 0) {
-			warn_errno(errno, "putrep id %u", req.id);
-			failed++;
-			continue;
-		}
-		served++;
+	srv.fd = fd;
+	srv.main = pthread_self();
+	srv.alive = nthreads;
+	threads = calloc(nthreads, sizeof(*threads));
+	if (!threads) {
+		warnx_msg("out of memory for %lu threads", nthreads);
+		exit(1);
 	}
+	for (k = 0; k < nthreads; k++) {
+		if (pthread_create(&threads[k], NULL, serve, &srv)) {
+			warnx_msg("cannot start thread %lu", k);
+			exit(1);
+		}
+	}
+	/* Until a signal, the count, or the end of every thread. */
+	sigwait(&sigs, &sig);
+	shutdown(fd, SHUT_RD);
+	for (k = 0; k < nthreads; k++)
+		pthread_join(threads[k], NULL);
+	free(threads);
 	close(fd);
 	if (!quiet)
 		fprintf(stderr,
 			"%s: served %lu requests, %lu repeated (h_extra,h_offset), %lu errors\n",
-			progname, served, repeated, failed);
-	return failed ? 1 : 0;
+			progname, srv.served, srv.repeated, srv.failed);
+	return srv.failed ? 1 : 0;
 }

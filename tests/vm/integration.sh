@@ -204,6 +204,24 @@ failure_tests() {
 	[ $took -le 8 ]
 	tap $? "within seconds of the kill, not at its 30 s timeout ($took s)"
 
+	# Many threads on each side of one socket: every getreq gets its own
+	# request and every reply finds its caller.
+	G5=$(random_port)
+	start_server hostB "$G5" threaded -t 4
+	P5=$(wait_port "$T/threaded.out" $spid)
+	run "8 client threads on one socket, 200 calls each, to 4 server threads" 120 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$P5" -j 8 -n 200 -s 64
+	run "...and from hostC at the same time as hostA" 120 sh -c "
+		$IP netns exec hostC $PROGS/am_client -p $P5 -j 4 -n 100 &
+		$IP netns exec hostA $PROGS/am_client -p $P5 -j 4 -n 100 -s 500
+		a=\$?; wait \$!; exit \$((a | \$?))"
+	kill -TERM $spid
+	wait $spid
+	tap $? "the threaded server stops cleanly on SIGTERM" ||
+		diag_file "$T/threaded.err"
+	grep -q 'served 2400 requests, 0 repeated' "$T/threaded.err"
+	tap $? "it served 2400 requests, none twice" || diag_file "$T/threaded.err"
+
 	G4=$(random_port)
 	start_server hostB "$G4" real
 	real=$spid
