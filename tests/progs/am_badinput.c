@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -449,6 +450,7 @@ static void test_local(int srv, const struct am_port *put)
 	static struct local_client c;
 	unsigned char got[16];
 	struct am_io io, rep;
+	struct pollfd pfd;
 	pthread_t th;
 	size_t i;
 	int n;
@@ -457,10 +459,21 @@ static void test_local(int srv, const struct am_port *put)
 	c.put = *put;
 	for (i = 0; i < sizeof(c.req); i++)
 		c.req[i] = (unsigned char)(i + 1);
+	pfd.fd = srv;
+	pfd.events = POLLIN | POLLOUT;
+	n = poll(&pfd, 1, 0);
+	if (!tap_ok(n == 1 && pfd.revents == POLLOUT,
+		    "poll: a server with no request is writable, not readable"))
+		tap_diag("poll returned %d, revents 0x%x", n, pfd.revents);
 	if (pthread_create(&th, NULL, local_client_run, &c)) {
 		tap_ok(false, "start a local client thread");
 		return;
 	}
+	pfd.events = POLLIN;
+	n = poll(&pfd, 1, 3000);
+	if (!tap_ok(n == 1 && (pfd.revents & POLLIN),
+		    "poll: a queued request makes the server readable"))
+		tap_diag("poll returned %d, revents 0x%x", n, pfd.revents);
 
 	set_rcvtimeo(srv, 3000);
 	memset(&io, 0, sizeof(io));
@@ -623,10 +636,29 @@ static void test_shutdown_blocked(void)
 			exit(1);
 		}
 	}
-	if (!tap_ok(b.ret == -1, "the woken getreq reports an error (%s)",
-		    b.ret == -1 ? errno_name(b.err) : "none"))
+	if (!tap_ok(b.ret == -1 && b.err == ESHUTDOWN,
+		    "the woken getreq fails with ESHUTDOWN (%s)",
+		    b.ret == -1 ? errno_name(b.err) : "no error"))
 		tap_diag("returned %ld", b.ret);
 	close(b.fd);
+}
+
+/* SHUT_WR stops the calls that send: trans and putrep. */
+static void test_shutdown_write(const struct am_port *nobody)
+{
+	struct am_trans t;
+	struct am_io io;
+	int fd = new_socket();
+
+	CHECK_OK(shutdown(fd, SHUT_WR), "shutdown(SHUT_WR)");
+	trans_init(&t, nobody, 200);
+	CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EPIPE,
+		  "trans after shutdown(SHUT_WR)");
+	memset(&io, 0, sizeof(io));
+	io.id = 1;
+	CHECK_ERR(ioctl(fd, AMIOC_PUTREP, &io), EPIPE,
+		  "putrep after shutdown(SHUT_WR)");
+	close(fd);
 }
 
 static void usage(FILE *f, int status)
@@ -680,6 +712,7 @@ int main(int argc, char **argv)
 	test_close_blocked(false, &nobody);
 	test_close_blocked(true, &nobody);
 	test_shutdown_blocked();
+	test_shutdown_write(&nobody);
 
 	close(srv);
 	close(cli);
