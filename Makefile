@@ -16,7 +16,7 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
 .PHONY: all module lib progs host-tests check demo deps clean checkpatch fuzz \
-	fuzz-build
+	fuzz-build bench
 
 all: module lib progs
 
@@ -73,6 +73,11 @@ check: deps host-tests
 DEMO_SMP ?= 1
 demo: deps progs
 	@scripts/stock-vm.sh 6.1 tests/vm/demo.sh --smp $(DEMO_SMP)
+
+# A program, not a test: latency and throughput of AF_AMOEBA, TCP and UDP
+# between two hosts in one VM; table on stdout, CSV and PNG in build/bench.
+bench: deps progs
+	@sh scripts/bench.sh
 
 checkpatch:
 	@sh tests/checkpatch.t

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * am_lat: round-trip latency of a header-only AF_AMOEBA transaction next to
- * a TCP request/response of the same 32 bytes between the same two hosts,
- * for "make demo".  Each client does WARMUP untimed round trips, then ITERS
- * timed ones, and prints one machine-readable RESULT line with the median,
- * p99, min and max in microseconds; the servers run until killed.  TCP uses
- * TCP_NODELAY and blocking reads and writes, the fairest simple equivalent
- * of one trans.
+ * am_lat: round-trip latency of an AF_AMOEBA transaction next to a TCP and
+ * a UDP request/response of the same size between the same two hosts, for
+ * "make demo" and "make bench".  Each request/response client does WARMUP
+ * untimed round trips, then ITERS timed ones, and prints one
+ * machine-readable RESULT line with the median, p99, min and max in
+ * microseconds and the payload moved both ways per second; the servers run
+ * until killed.  TCP uses TCP_NODELAY and blocking reads and writes, UDP
+ * blocking send and recv on a connected socket: the fairest simple
+ * equivalents of one trans.  client-tcp-stream measures the throughput of
+ * one TCP stream into server-tcp-sink, the baseline for large messages.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,13 +22,47 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define MAX_TCP_SIZE	65536
+/* Largest payload of one UDP datagram over IPv4. */
+#define MAX_UDP_SIZE	65507
+/* Largest -b of client-tcp-stream: 1 TiB. */
+#define MAX_STREAM_BYTES	(1UL << 40)
+/* client-tcp-stream writes in chunks of this many bytes: one "message". */
+#define STREAM_CHUNK	(1 << 20)
 /* How long a TCP client keeps retrying while its server starts. */
 #define CONNECT_WAIT_MS	5000
+/* How long a UDP client waits for a reply before it gives up. */
+#define UDP_REPLY_MS	2000
+
+enum lat_mode {
+	SERVER_AMOEBA, CLIENT_AMOEBA, SERVER_TCP, CLIENT_TCP,
+	SERVER_UDP, CLIENT_UDP, SERVER_TCP_SINK, CLIENT_TCP_STREAM,
+};
+
+static const struct lat_mode_info {
+	const char *name;
+	const char *opts;
+	bool server;
+	bool amoeba;
+} modes[] = {
+	[SERVER_AMOEBA]		= { "server-amoeba", "g:c:h", true, true },
+	[CLIENT_AMOEBA]		= { "client-amoeba", "p:g:n:w:s:t:c:h", false, true },
+	[SERVER_TCP]		= { "server-tcp", "l:c:h", true, false },
+	[CLIENT_TCP]		= { "client-tcp", "a:n:w:s:c:h", false, false },
+	[SERVER_UDP]		= { "server-udp", "l:c:h", true, false },
+	[CLIENT_UDP]		= { "client-udp", "a:n:w:s:c:h", false, false },
+	[SERVER_TCP_SINK]	= { "server-tcp-sink", "l:c:h", true, false },
+	[CLIENT_TCP_STREAM]	= { "client-tcp-stream", "a:b:c:h", false, false },
+};
 
 struct lat_opts {
 	struct am_port port;	/* get-port (servers) or put-port (clients) */
@@ -35,6 +72,7 @@ struct lat_opts {
 	unsigned long iters;
 	unsigned long warmup;
 	unsigned long size;
+	unsigned long bytes;
 	unsigned long timeout;
 	long cpu;
 };
@@ -44,12 +82,28 @@ static void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: %s server-amoeba -g GETPORT [-c CPU]\n"
 		"       %s client-amoeba -p PUTPORT | -g GETPORT -n ITERS -w WARMUP\n"
-		"                 [-t TIMEOUT_MS] [-c CPU]\n"
+		"                 [-s SIZE] [-t TIMEOUT_MS] [-c CPU]\n"
 		"       %s server-tcp -l ADDR:PORT [-c CPU]\n"
 		"       %s client-tcp -a ADDR:PORT -n ITERS -w WARMUP [-s SIZE] [-c CPU]\n"
-		"Clients print: RESULT <amoeba|tcp> n=ITERS median_us=X p99_us=X min_us=X max_us=X\n"
-		"server-amoeba prints its put-port, server-tcp \"listening ADDR:PORT\".\n",
-		progname, progname, progname, progname);
+		"       %s server-udp -l ADDR:PORT [-c CPU]\n"
+		"       %s client-udp -a ADDR:PORT -n ITERS -w WARMUP [-s SIZE] [-c CPU]\n"
+		"       %s server-tcp-sink -l ADDR:PORT [-c CPU]\n"
+		"       %s client-tcp-stream -a ADDR:PORT -b BYTES [-c CPU]\n"
+		"Request/response clients send SIZE bytes and expect SIZE bytes back:\n"
+		"client-amoeba 0 to %d (default 0, header only; the server echoes\n"
+		"the request), client-tcp 1 to %d, client-udp 1 to %d (default 32).\n"
+		"They print\n"
+		"  RESULT <amoeba|tcp|udp> n=ITERS median_us=X p99_us=X min_us=X max_us=X\n"
+		"         size=SIZE MBps=X\n"
+		"where MBps is the payload moved both ways (2 x SIZE x ITERS bytes) per\n"
+		"second of the timed loop, in 10^6 bytes.  client-tcp-stream writes BYTES\n"
+		"(up to 2^40) in 1 MiB writes, shuts down its side and waits for the\n"
+		"one-byte answer server-tcp-sink sends after end of file; it prints\n"
+		"  RESULT tcp_stream bytes=BYTES seconds=X MBps=X\n"
+		"server-amoeba prints its put-port, the other servers\n"
+		"\"listening ADDR:PORT\".\n",
+		progname, progname, progname, progname, progname, progname,
+		progname, progname, AM_MAXBUF_SMALL, MAX_TCP_SIZE, MAX_UDP_SIZE);
 	exit(status);
 }
 
@@ -71,12 +125,19 @@ static int parse_addr(const char *s, struct sockaddr_in *sin)
 	return inet_pton(AF_INET, host, &sin->sin_addr) == 1 ? 0 : -1;
 }
 
-static void print_result(const char *path, double *lat, unsigned long n)
+/*
+ * Print the RESULT line of @n round trips of @size bytes each way, which
+ * took @ns nanoseconds in all (the timed loop, wall clock).
+ */
+static void print_result(const char *path, double *lat, unsigned long n,
+			 unsigned long size, uint64_t ns)
 {
+	double mbps = ns ? 2.0 * (double)size * (double)n * 1000.0 / (double)ns : 0;
+
 	sort_doubles(lat, n);
-	printf("RESULT %s n=%lu median_us=%.2f p99_us=%.2f min_us=%.2f max_us=%.2f\n",
+	printf("RESULT %s n=%lu median_us=%.2f p99_us=%.2f min_us=%.2f max_us=%.2f size=%lu MBps=%.2f\n",
 	       path, n, percentile_sorted(lat, n, 50),
-	       percentile_sorted(lat, n, 99), lat[0], lat[n - 1]);
+	       percentile_sorted(lat, n, 99), lat[0], lat[n - 1], size, mbps);
 	fflush(stdout);
 }
 
@@ -139,32 +200,47 @@ static int server_amoeba(const struct lat_opts *o)
 
 static int client_amoeba(const struct lat_opts *o)
 {
+	static unsigned char req_buf[AM_MAXBUF_SMALL], rep_buf[AM_MAXBUF_SMALL];
 	unsigned long total = o->warmup + o->iters, i;
 	double *lat = malloc(o->iters * sizeof(*lat));
 	char pbuf[PORT_STRLEN + 1];
-	int fd = open_amoeba();
+	int fd = open_amoeba(), n;
+	uint64_t t0, start = 0;
 	struct am_trans t;
-	uint64_t t0;
 
 	if (!lat) {
 		warnx_msg("out of memory for %lu samples", o->iters);
 		return 1;
 	}
+	memset(req_buf, 0xa5, o->size);
 	for (i = 0; i < total; i++) {
 		memset(&t, 0, sizeof(t));
 		t.req.hdr.h_port = o->port;
 		t.req.hdr.h_offset = (__s32)i;
+		t.req.hdr.h_size = (__u16)o->size;
+		t.req.buf = (uintptr_t)req_buf;
+		t.req.size = (__u32)o->size;
+		t.rep.buf = (uintptr_t)rep_buf;
+		t.rep.size = (__u32)o->size;
 		t.timeout_ms = (__u32)o->timeout;
 		t0 = now_ns();
-		if (ioctl(fd, AMIOC_TRANS, &t) < 0) {
+		if (i == o->warmup)
+			start = t0;
+		n = ioctl(fd, AMIOC_TRANS, &t);
+		if (n < 0) {
 			warn_errno(errno, "trans %lu to %s", i,
 				   port_format(&o->port, pbuf));
 			return 1;
 		}
 		if (i >= o->warmup)
 			lat[i - o->warmup] = (double)(now_ns() - t0) / 1000.0;
+		if ((unsigned long)n != o->size) {
+			warnx_msg("trans %lu: %d reply bytes, expected %lu",
+				  i, n, o->size);
+			return 1;
+		}
 	}
-	print_result("amoeba", lat, o->iters);
+	print_result("amoeba", lat, o->iters, o->size, now_ns() - start);
 	return 0;
 }
 
@@ -211,38 +287,85 @@ static void set_nodelay(int fd)
 		warn_errno(errno, "setsockopt TCP_NODELAY");
 }
 
-static int server_tcp(const struct lat_opts *o)
+/* A TCP socket bound to o->sin and listening; -1 after a message. */
+static int listen_tcp(const struct lat_opts *o)
 {
-	static unsigned char buf[MAX_TCP_SIZE];
 	char abuf[INET_ADDRSTRLEN];
-	int lfd, fd, one = 1;
-	ssize_t n;
+	int lfd, one = 1;
 
 	lfd = socket(AF_INET, SOCK_STREAM, 0);
 	if (lfd < 0) {
 		warn_errno(errno, "socket(AF_INET, SOCK_STREAM)");
-		return 1;
+		return -1;
 	}
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	inet_ntop(AF_INET, &o->sin.sin_addr, abuf, sizeof(abuf));
 	if (bind(lfd, (const struct sockaddr *)&o->sin, sizeof(o->sin))) {
 		warn_errno(errno, "bind %s:%u", abuf, ntohs(o->sin.sin_port));
-		return 1;
+		return -1;
 	}
 	if (listen(lfd, 16)) {
 		warn_errno(errno, "listen");
-		return 1;
+		return -1;
 	}
 	printf("listening %s:%u\n", abuf, ntohs(o->sin.sin_port));
 	fflush(stdout);
+	return lfd;
+}
+
+static int accept_tcp(int lfd)
+{
+	int fd;
+
 	for (;;) {
 		fd = accept(lfd, NULL, NULL);
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
+		if (fd >= 0)
+			return fd;
+		if (errno != EINTR && errno != ECONNABORTED) {
 			warn_errno(errno, "accept");
-			return 1;
+			return -1;
 		}
+	}
+}
+
+/* A TCP socket connected to o->sin, retrying while the server starts. */
+static int connect_tcp(const struct lat_opts *o)
+{
+	uint64_t deadline = now_ns() + (uint64_t)CONNECT_WAIT_MS * 1000000;
+	int fd;
+
+	for (;;) {
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd < 0) {
+			warn_errno(errno, "socket(AF_INET, SOCK_STREAM)");
+			return -1;
+		}
+		if (connect(fd, (const struct sockaddr *)&o->sin,
+			    sizeof(o->sin)) == 0)
+			return fd;
+		/* The server may still be starting in its namespace. */
+		if (errno != ECONNREFUSED || now_ns() > deadline) {
+			warn_errno(errno, "connect");
+			close(fd);
+			return -1;
+		}
+		close(fd);
+		usleep(50000);
+	}
+}
+
+static int server_tcp(const struct lat_opts *o)
+{
+	static unsigned char buf[MAX_TCP_SIZE];
+	int lfd = listen_tcp(o), fd;
+	ssize_t n;
+
+	if (lfd < 0)
+		return 1;
+	for (;;) {
+		fd = accept_tcp(lfd);
+		if (fd < 0)
+			return 1;
 		set_nodelay(fd);
 		/* Echo each chunk: the client reads until it has its bytes. */
 		while ((n = read(fd, buf, sizeof(buf))) > 0)
@@ -257,7 +380,7 @@ static int client_tcp(const struct lat_opts *o)
 	unsigned long total = o->warmup + o->iters, i;
 	double *lat = malloc(o->iters * sizeof(*lat));
 	unsigned char *out = malloc(o->size), *in = malloc(o->size);
-	uint64_t t0, deadline;
+	uint64_t t0, start = 0;
 	int fd, r;
 
 	if (!lat || !out || !in) {
@@ -265,27 +388,14 @@ static int client_tcp(const struct lat_opts *o)
 		return 1;
 	}
 	memset(out, 0xa5, o->size);
-	deadline = now_ns() + (uint64_t)CONNECT_WAIT_MS * 1000000;
-	for (;;) {
-		fd = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd < 0) {
-			warn_errno(errno, "socket(AF_INET, SOCK_STREAM)");
-			return 1;
-		}
-		if (connect(fd, (const struct sockaddr *)&o->sin,
-			    sizeof(o->sin)) == 0)
-			break;
-		/* The server may still be starting in its namespace. */
-		if (errno != ECONNREFUSED || now_ns() > deadline) {
-			warn_errno(errno, "connect");
-			return 1;
-		}
-		close(fd);
-		usleep(50000);
-	}
+	fd = connect_tcp(o);
+	if (fd < 0)
+		return 1;
 	set_nodelay(fd);
 	for (i = 0; i < total; i++) {
 		t0 = now_ns();
+		if (i == o->warmup)
+			start = t0;
 		if (write_full(fd, out, o->size)) {
 			warn_errno(errno, "write round trip %lu", i);
 			return 1;
@@ -302,7 +412,183 @@ static int client_tcp(const struct lat_opts *o)
 			lat[i - o->warmup] = (double)(now_ns() - t0) / 1000.0;
 	}
 	close(fd);
-	print_result("tcp", lat, o->iters);
+	print_result("tcp", lat, o->iters, o->size, now_ns() - start);
+	return 0;
+}
+
+static int server_udp(const struct lat_opts *o)
+{
+	static unsigned char buf[MAX_UDP_SIZE];
+	char abuf[INET_ADDRSTRLEN];
+	struct sockaddr_in peer;
+	socklen_t plen;
+	ssize_t n;
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		warn_errno(errno, "socket(AF_INET, SOCK_DGRAM)");
+		return 1;
+	}
+	inet_ntop(AF_INET, &o->sin.sin_addr, abuf, sizeof(abuf));
+	if (bind(fd, (const struct sockaddr *)&o->sin, sizeof(o->sin))) {
+		warn_errno(errno, "bind %s:%u", abuf, ntohs(o->sin.sin_port));
+		return 1;
+	}
+	printf("listening %s:%u\n", abuf, ntohs(o->sin.sin_port));
+	fflush(stdout);
+	for (;;) {
+		plen = sizeof(peer);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer,
+			     &plen);
+		if (n < 0) {
+			/* An ICMP error for an earlier reply: not fatal. */
+			if (errno == EINTR || errno == ECONNREFUSED)
+				continue;
+			warn_errno(errno, "recvfrom");
+			return 1;
+		}
+		if (sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&peer,
+			   plen) < 0 && errno != ECONNREFUSED)
+			warn_errno(errno, "sendto");
+	}
+}
+
+static int client_udp(const struct lat_opts *o)
+{
+	struct timeval tv = { .tv_sec = UDP_REPLY_MS / 1000,
+			      .tv_usec = (UDP_REPLY_MS % 1000) * 1000 };
+	unsigned long total = o->warmup + o->iters, i;
+	double *lat = malloc(o->iters * sizeof(*lat));
+	unsigned char *out = malloc(o->size), *in = malloc(o->size + 1);
+	uint64_t t0, start = 0, deadline;
+	ssize_t n;
+	int fd;
+
+	if (!lat || !out || !in) {
+		warnx_msg("out of memory for %lu samples", o->iters);
+		return 1;
+	}
+	memset(out, 0xa5, o->size);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		warn_errno(errno, "socket(AF_INET, SOCK_DGRAM)");
+		return 1;
+	}
+	if (connect(fd, (const struct sockaddr *)&o->sin, sizeof(o->sin))) {
+		warn_errno(errno, "connect");
+		return 1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		warn_errno(errno, "setsockopt SO_RCVTIMEO");
+	deadline = now_ns() + (uint64_t)CONNECT_WAIT_MS * 1000000;
+	for (i = 0; i < total; i++) {
+		t0 = now_ns();
+		if (i == o->warmup)
+			start = t0;
+		if (send(fd, out, o->size, 0) < 0) {
+			/* The server may still be starting in its namespace. */
+			if (i == 0 && errno == ECONNREFUSED && now_ns() < deadline) {
+				usleep(50000);
+				i--;
+				continue;
+			}
+			warn_errno(errno, "send round trip %lu", i);
+			return 1;
+		}
+		n = recv(fd, in, o->size + 1, 0);
+		if (n < 0) {
+			if (i == 0 && errno == ECONNREFUSED && now_ns() < deadline) {
+				usleep(50000);
+				i--;
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				warnx_msg("round trip %lu: no reply in %d ms (datagram lost?)",
+					  i, UDP_REPLY_MS);
+			else
+				warn_errno(errno, "recv round trip %lu", i);
+			return 1;
+		}
+		if (i >= o->warmup)
+			lat[i - o->warmup] = (double)(now_ns() - t0) / 1000.0;
+		if ((unsigned long)n != o->size) {
+			warnx_msg("round trip %lu: %zd reply bytes, expected %lu",
+				  i, n, o->size);
+			return 1;
+		}
+	}
+	close(fd);
+	print_result("udp", lat, o->iters, o->size, now_ns() - start);
+	return 0;
+}
+
+/* Read each connection to its end, then answer one byte. */
+static int server_tcp_sink(const struct lat_opts *o)
+{
+	static unsigned char buf[STREAM_CHUNK];
+	int lfd = listen_tcp(o), fd;
+	ssize_t n;
+
+	if (lfd < 0)
+		return 1;
+	for (;;) {
+		fd = accept_tcp(lfd);
+		if (fd < 0)
+			return 1;
+		while ((n = read(fd, buf, sizeof(buf))) > 0 ||
+		       (n < 0 && errno == EINTR))
+			;
+		if (n == 0 && write_full(fd, buf, 1))
+			warn_errno(errno, "write the answer");
+		close(fd);
+	}
+}
+
+static int client_tcp_stream(const struct lat_opts *o)
+{
+	unsigned char *buf = malloc(STREAM_CHUNK), ack;
+	unsigned long left = o->bytes;
+	uint64_t t0, ns;
+	size_t chunk;
+	int fd, r;
+
+	if (!buf) {
+		warnx_msg("out of memory for a %d-byte buffer", STREAM_CHUNK);
+		return 1;
+	}
+	memset(buf, 0xa5, STREAM_CHUNK);
+	fd = connect_tcp(o);
+	if (fd < 0)
+		return 1;
+	t0 = now_ns();
+	while (left) {
+		chunk = left < STREAM_CHUNK ? left : STREAM_CHUNK;
+		if (write_full(fd, buf, chunk)) {
+			warn_errno(errno, "write after %lu bytes",
+				   o->bytes - left);
+			return 1;
+		}
+		left -= chunk;
+	}
+	if (shutdown(fd, SHUT_WR)) {
+		warn_errno(errno, "shutdown");
+		return 1;
+	}
+	r = read_full(fd, &ack, 1);
+	ns = now_ns() - t0;
+	if (r) {
+		if (r > 0)
+			warnx_msg("server closed without its answer");
+		else
+			warn_errno(errno, "read the answer");
+		return 1;
+	}
+	close(fd);
+	printf("RESULT tcp_stream bytes=%lu seconds=%.3f MBps=%.2f\n",
+	       o->bytes, (double)ns / 1e9,
+	       (double)o->bytes * 1000.0 / (double)(ns ? ns : 1));
+	fflush(stdout);
 	return 0;
 }
 
@@ -312,11 +598,14 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct lat_opts o = { .size = 32, .cpu = -1 };
-	bool server, amoeba, have_n = false, have_w = false;
+	struct lat_opts o = { .cpu = -1 };
+	bool server, amoeba, have_n = false, have_w = false, have_s = false;
+	bool have_b = false;
 	const char *mode, *opts;
+	enum lat_mode m;
 	struct am_port get;
-	unsigned long v;
+	unsigned long v, max_size;
+	size_t i;
 	int ch;
 
 	set_progname(argv[0]);
@@ -325,18 +614,17 @@ int main(int argc, char **argv)
 	mode = argv[1];
 	if (!strcmp(mode, "--help") || !strcmp(mode, "-h"))
 		usage(stdout, 0);
-	if (!strcmp(mode, "server-amoeba")) {
-		server = true, amoeba = true, opts = "g:c:h";
-	} else if (!strcmp(mode, "client-amoeba")) {
-		server = false, amoeba = true, opts = "p:g:n:w:t:c:h";
-	} else if (!strcmp(mode, "server-tcp")) {
-		server = true, amoeba = false, opts = "l:c:h";
-	} else if (!strcmp(mode, "client-tcp")) {
-		server = false, amoeba = false, opts = "a:n:w:s:c:h";
-	} else {
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if (!strcmp(mode, modes[i].name))
+			break;
+	if (i == ARRAY_SIZE(modes)) {
 		warnx_msg("unknown mode \"%s\"", mode);
 		usage(stderr, EXIT_USAGE);
 	}
+	m = (enum lat_mode)i;
+	server = modes[m].server;
+	amoeba = modes[m].amoeba;
+	opts = modes[m].opts;
 
 	argc--, argv++;
 	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
@@ -385,11 +673,20 @@ int main(int argc, char **argv)
 			have_w = true;
 			break;
 		case 's':
-			if (parse_ulong(optarg, 1, MAX_TCP_SIZE, &o.size)) {
-				warnx_msg("-s %s: not a size from 1 to %d",
+			if (parse_ulong(optarg, 0, MAX_TCP_SIZE, &o.size)) {
+				warnx_msg("-s %s: not a size from 0 to %d",
 					  optarg, MAX_TCP_SIZE);
 				usage(stderr, EXIT_USAGE);
 			}
+			have_s = true;
+			break;
+		case 'b':
+			if (parse_ulong(optarg, 1, MAX_STREAM_BYTES, &o.bytes)) {
+				warnx_msg("-b %s: not a byte count from 1 to %lu",
+					  optarg, MAX_STREAM_BYTES);
+				usage(stderr, EXIT_USAGE);
+			}
+			have_b = true;
 			break;
 		case 't':
 			if (parse_ulong(optarg, 0, 3600000, &o.timeout)) {
@@ -425,8 +722,22 @@ int main(int argc, char **argv)
 			  server ? "-l" : "-a");
 		usage(stderr, EXIT_USAGE);
 	}
-	if (!server && (!have_n || !have_w)) {
+	if (m == CLIENT_TCP_STREAM && !have_b) {
+		warnx_msg("%s: -b BYTES is required", mode);
+		usage(stderr, EXIT_USAGE);
+	}
+	if (!server && m != CLIENT_TCP_STREAM && (!have_n || !have_w)) {
 		warnx_msg("%s: -n ITERS and -w WARMUP are required", mode);
+		usage(stderr, EXIT_USAGE);
+	}
+	/* Header only for AF_AMOEBA, 32 bytes (the header's size) otherwise. */
+	if (!have_s)
+		o.size = amoeba ? 0 : 32;
+	max_size = m == CLIENT_AMOEBA ? AM_MAXBUF_SMALL :
+		   m == CLIENT_UDP ? MAX_UDP_SIZE : MAX_TCP_SIZE;
+	if (o.size > max_size || (!amoeba && o.size == 0)) {
+		warnx_msg("%s: -s %lu: not a size from %d to %lu", mode,
+			  o.size, amoeba ? 0 : 1, max_size);
 		usage(stderr, EXIT_USAGE);
 	}
 	if (o.cpu >= 0 && pin_cpu((int)o.cpu)) {
@@ -434,7 +745,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (amoeba)
-		return server ? server_amoeba(&o) : client_amoeba(&o);
-	return server ? server_tcp(&o) : client_tcp(&o);
+	switch (m) {
+	case SERVER_AMOEBA:
+		return server_amoeba(&o);
+	case CLIENT_AMOEBA:
+		return client_amoeba(&o);
+	case SERVER_TCP:
+		return server_tcp(&o);
+	case CLIENT_TCP:
+		return client_tcp(&o);
+	case SERVER_UDP:
+		return server_udp(&o);
+	case CLIENT_UDP:
+		return client_udp(&o);
+	case SERVER_TCP_SINK:
+		return server_tcp_sink(&o);
+	case CLIENT_TCP_STREAM:
+		return client_tcp_stream(&o);
+	}
+	return 1;
 }

@@ -1,0 +1,116 @@
+#!/bin/sh
+# Payload of "make bench" (scripts/bench.sh), run as root inside the test VM
+# by busybox sh: two network namespaces (hostA, hostB) on a bridge act as
+# two machines, and am_lat measures, between them and in the same boot:
+#   - header-only round trips: an AF_AMOEBA trans with no data, and TCP
+#     (TCP_NODELAY) and UDP request/responses of 32 bytes, the size of the
+#     Amoeba header: ITERS timed round trips after WARMUP untimed ones;
+#   - the largest message there is, 1412 bytes (AM_MAXBUF_SMALL) each way,
+#     over AF_AMOEBA, TCP and UDP: BIG_ITERS after BIG_WARMUP;
+#   - one TCP stream of STREAM_BYTES into a sink (after an untimed stream of
+#     32 MiB), the baseline for 1 MiB messages, which AF_AMOEBA cannot carry
+#     yet.
+# Prints "bench: ..." lines describing the run and one RESULT line per
+# measurement (see am_lat --help); exits non-zero if any measurement fails.
+#
+# Environment: IP (full iproute2), PROGS (test programs), MODDIR
+# (amoeba.ko); ITERS, WARMUP, BIG_ITERS, BIG_WARMUP and STREAM_BYTES
+# override the defaults below (pass them on the kernel command line).
+
+IP=${IP:-ip}
+PROGS=${PROGS:-/progs}
+MODDIR=${MODDIR:-/modules}
+ITERS=${ITERS:-100000}
+WARMUP=${WARMUP:-10000}
+BIG_ITERS=${BIG_ITERS:-20000}
+BIG_WARMUP=${BIG_WARMUP:-2000}
+STREAM_BYTES=${STREAM_BYTES:-268435456}
+BIG=1412
+SRV=10.99.0.2
+T=$(mktemp -d /tmp/amoeba-bench.XXXXXX)
+pids=""
+HOSTS="hostA hostB"
+
+. "$(dirname "$0")/lib.sh"
+
+die() {
+	echo "bench: FAILED: $*" >&2
+	cleanup
+	exit 1
+}
+
+trap 'cleanup; exit 1' INT TERM
+
+if [ ! -e /sys/module/amoeba ]; then
+	insmod "$MODDIR/amoeba.ko" || die "insmod $MODDIR/amoeba.ko failed"
+fi
+
+make_hosts || { cat "$T/topo.out" >&2; die "cannot build the topology"; }
+
+# wait_line FILE PID: wait until the server PID has printed its first line.
+wait_line() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# server NAME ARGS...: start "am_lat ARGS" in hostB, wait for its first line.
+server() {
+	name=$1
+	shift
+	"$IP" netns exec hostB "$PROGS/am_lat" "$@" \
+		>"$T/srv-$name.out" 2>"$T/srv-$name.err" &
+	pids="$pids $!"
+	wait_line "$T/srv-$name.out" $! ||
+		{ cat "$T/srv-$name.err" >&2; die "am_lat $1 failed"; }
+}
+
+# client NAME LIMIT ARGS...: run "am_lat ARGS" in hostA for at most LIMIT
+# seconds and print its RESULT line.
+client() {
+	name=$1 limit=$2
+	shift 2
+	timeout "$limit" "$IP" netns exec hostA "$PROGS/am_lat" "$@" \
+		>"$T/$name.out" 2>&1
+	st=$?
+	[ $st -eq 143 ] && echo "am_lat $1: killed after $limit s" >>"$T/$name.out"
+	grep '^RESULT ' "$T/$name.out" ||
+		{ cat "$T/$name.out" >&2; die "am_lat $1 ($name) printed no RESULT"; }
+	[ $st -eq 0 ] || { cat "$T/$name.out" >&2; die "am_lat $1 ($name) exited $st"; }
+}
+
+G=$(random_port)
+server amoeba server-amoeba -g "$G"
+P=$(head -n 1 "$T/srv-amoeba.out")
+echo "$P" | grep -qE '^[0-9a-f]{12}$' ||
+	die "am_lat server-amoeba printed \"$P\", not a put-port"
+server tcp server-tcp -l "$SRV:7000"
+server udp server-udp -l "$SRV:7001"
+server sink server-tcp-sink -l "$SRV:7002"
+
+cpus=$(nproc 2>/dev/null || echo 1)
+echo "bench: kernel $(uname -r), $cpus virtual CPU(s), client and server not pinned"
+echo "bench: hostA -> hostB over veth+bridge"
+echo "bench: header-only: $ITERS round trips after $WARMUP warm-up"
+echo "bench: $BIG bytes each way: $BIG_ITERS round trips after $BIG_WARMUP warm-up"
+echo "bench: TCP stream: $STREAM_BYTES bytes in 1 MiB writes after 32 MiB warm-up"
+
+start=$(date +%s)
+client amoeba 600 client-amoeba -p "$P" -n "$ITERS" -w "$WARMUP"
+client tcp 600 client-tcp -a "$SRV:7000" -n "$ITERS" -w "$WARMUP" -s 32
+client udp 600 client-udp -a "$SRV:7001" -n "$ITERS" -w "$WARMUP" -s 32
+client amoeba-big 300 client-amoeba -p "$P" -n "$BIG_ITERS" -w "$BIG_WARMUP" -s $BIG
+client tcp-big 300 client-tcp -a "$SRV:7000" -n "$BIG_ITERS" -w "$BIG_WARMUP" -s $BIG
+client udp-big 300 client-udp -a "$SRV:7001" -n "$BIG_ITERS" -w "$BIG_WARMUP" -s $BIG
+client stream-warmup 60 client-tcp-stream -a "$SRV:7002" -b 33554432 >/dev/null
+client stream 120 client-tcp-stream -a "$SRV:7002" -b "$STREAM_BYTES"
+echo "bench: measurements took $(($(date +%s) - start)) s"
+
+cleanup
+rm -rf "$T"
+exit 0
