@@ -53,9 +53,8 @@ enum flip_rpc_type {
 };
 
 #define FLIP_RPC_F_RETRANS	0x02
-/* On an ACK: which message it acknowledges. */
+/* On an ACK from a server: the request it acknowledges is executing. */
 #define FLIP_RPC_F_REQUEST	0x04
-#define FLIP_RPC_F_REPLY	0x08
 
 /* Why a packet was dropped; each has a counter in /proc/net/amoeba. */
 enum flip_drop {
@@ -98,7 +97,12 @@ struct flip_rpc_hdr {
 	u8		flags;
 	struct am_port	port;
 	u32		tid;
-	u32		reserved;
+	/*
+	 * On a REQUEST: an earlier transaction of the same client that is
+	 * over, so the server may drop its copy of that reply (0: none).
+	 * Acknowledging replies this way costs no packet of its own.
+	 */
+	u32		ack;
 };
 
 /* A decoded packet; @data points into the buffer that was parsed. */
@@ -208,11 +212,10 @@ extern const struct flip_timing flip_timing_default;
  * to carry out, in this order: forget the port cache entry naming t->moved
  * (the server left that address), send a LOCATE broadcast for t->port,
  * send the request to t->server (flagged retransmission when t->sends > 1),
- * send an ACK of the reply, and report completion (t->result).
+ * and report completion (t->result).
  */
 #define FLIP_ACT_LOCATE		0x01
 #define FLIP_ACT_REQUEST	0x02
-#define FLIP_ACT_ACK		0x04
 #define FLIP_ACT_DONE		0x08
 #define FLIP_ACT_FORGET		0x10	/* drop t->moved from the port cache */
 
@@ -267,7 +270,7 @@ u64 flip_trans_expiry(const struct flip_trans *t);
 /*
  * Server duplicate filter: one entry per (client address, tid) from the
  * moment a request arrives until @linger ns after the reply (the reply
- * copy itself goes as soon as the client acknowledges it).  A retransmitted request is
+ * copy itself goes as soon as the client's next request acknowledges it).  A retransmitted request is
  * answered from here, never executed again.  Set-associative; the host
  * provides the entries (a multiple of FLIP_DEDUP_WAYS) and owns the
  * reply copies, which the engine hands back through @drop_reply.

@@ -154,7 +154,7 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 	switch (rh->type) {
 	case FLIP_RPC_REPLY:
 		t->rtt_sample = t->sends == 1 && !t->busy ? now - t->sent_at : 0;
-		return trans_finish(t, FLIP_RES_OK) | FLIP_ACT_ACK;
+		return trans_finish(t, FLIP_RES_OK);
 	case FLIP_RPC_ACK:
 		/*
 		 * The request arrived and is executing: only the reply can be

@@ -125,7 +125,7 @@ size_t flip_write(u8 *buf, const struct flip_pkt *pkt)
 	p[1] = rh->flags;
 	memcpy(p + 2, &rh->port, AM_PORTSIZE);
 	put32(p + 8, rh->tid);
-	put32(p + 12, 0);
+	put32(p + 12, rh->ack);
 	p += FLIP_RPC_HDR_LEN;
 
 	if (rpc_has_am_hdr(rh->type))
@@ -182,7 +182,7 @@ enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt)
 	rh->flags = buf[1];
 	memcpy(&rh->port, buf + 2, AM_PORTSIZE);
 	rh->tid = get32(buf + 8);
-	rh->reserved = get32(buf + 12);
+	rh->ack = get32(buf + 12);
 	if (rh->type < FLIP_RPC_LOCATE || rh->type > FLIP_RPC_TYPE_MAX)
 		return FLIP_DROP_RPCTYPE;
 

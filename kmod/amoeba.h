@@ -63,6 +63,7 @@ struct amoeba_sock {
 	spinlock_t		lock;		/* everything below */
 	struct list_head	trans;		/* struct amoeba_trans */
 	u32			next_tid;
+	u32			acked;		/* last finished tid, for ack */
 	struct list_head	pending;	/* requests not yet taken */
 	struct list_head	serving;	/* taken, awaiting putrep */
 	unsigned int		npending;

@@ -102,6 +102,7 @@ static int send_request(struct amoeba_sock *as, struct amoeba_trans *tr,
 	spin_lock_bh(&as->lock);
 	pkt_init(as->an, &p, FLIP_UNIDATA, tr->ft.server, as->addr,
 		 FLIP_RPC_REQUEST, &tr->ft.port, tr->ft.tid);
+	p.rh.ack = as->acked;
 	link = tr->ft.link;
 	sends = tr->ft.sends;
 	spin_unlock_bh(&as->lock);
@@ -172,9 +173,6 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 				  rtt_sample, now_ns());
 		spin_unlock(&an->lock);
 	}
-	if (act & FLIP_ACT_ACK)
-		answer(an, pkt, from, as->addr, FLIP_UNIDATA, FLIP_RPC_ACK,
-		       FLIP_RPC_F_REPLY);
 }
 
 static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
@@ -193,6 +191,12 @@ static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 		amoeba_drop(an, FLIP_DROP_NOSOCK);
 		answer(an, pkt, from, as->addr, FLIP_UNIDATA, FLIP_RPC_FAIL, 0);
 		return;
+	}
+	/* The client is done with an earlier call: drop its reply copy. */
+	if (pkt->rh.ack) {
+		e = flip_dedup_find(&as->dedup, pkt->fh.src, pkt->rh.ack);
+		if (e && e->state == FLIP_DEDUP_REPLIED)
+			flip_dedup_acked(&as->dedup, e);
 	}
 	v = flip_dedup_request(&as->dedup, pkt->fh.src, pkt->rh.tid, now_ns(),
 			       &e);
@@ -250,20 +254,6 @@ static void rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	}
 }
 
-/* The client has the reply: the server's copy of it can go. */
-static void rcv_reply_ack(struct amoeba_sock *as, const struct flip_pkt *pkt)
-{
-	struct flip_dedup_ent *e;
-
-	spin_lock(&as->lock);
-	if (as->bound && !as->dead) {
-		e = flip_dedup_find(&as->dedup, pkt->fh.src, pkt->rh.tid);
-		if (e && e->state == FLIP_DEDUP_REPLIED)
-			flip_dedup_acked(&as->dedup, e);
-	}
-	spin_unlock(&as->lock);
-}
-
 /*
  * Dispatch one valid packet.  Runs with bottom halves disabled, from the
  * link's receive handler or from local delivery; @skb stays the caller's.
@@ -307,9 +297,7 @@ void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 		rcv_request(as, pkt, from, skb);
 		break;
 	case FLIP_RPC_ACK:
-		if (pkt->rh.flags & FLIP_RPC_F_REPLY)
-			rcv_reply_ack(as, pkt);
-		else if (pkt->rh.flags & FLIP_RPC_F_REQUEST)
+		if (pkt->rh.flags & FLIP_RPC_F_REQUEST)
 			rcv_client(as, pkt, from, skb);
 		else
 			amoeba_drop(an, FLIP_DROP_RPCTYPE);
@@ -426,6 +414,8 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 
 	spin_lock_bh(&as->lock);
 	list_del(&tr.node);
+	/* Over, whatever the outcome: the next request says so. */
+	as->acked = tr.ft.tid;
 	spin_unlock_bh(&as->lock);
 	kfree(data);
 	if (too_big)

@@ -47,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 	hlen = flip_write(out, &pkt);
 	assert(hlen + pkt.datalen == FLIP_HDR_LEN + pkt.fh.length);
 	assert(!memcmp(out, buf, 3) && !memcmp(out + 4, buf + 4, 36));
-	assert(!memcmp(out + FLIP_HDR_LEN, buf + FLIP_HDR_LEN, 12));
+	assert(!memcmp(out + FLIP_HDR_LEN, buf + FLIP_HDR_LEN,
+		       FLIP_RPC_HDR_LEN));
 	if (hlen == FLIP_RPC_DATA_OFF)
 		assert(!memcmp(out + 56, buf + 56, AM_HDR_WIRE_LEN));
 

@@ -25,6 +25,7 @@ static size_t ft_build_request(u8 *buf, const u8 *data, u32 len)
 	p.rh.flags = FLIP_RPC_F_RETRANS;
 	p.rh.port = ft_port;
 	p.rh.tid = 0xdeadbeef;
+	p.rh.ack = 0xdeadbeee;
 	p.ah.h_port = ft_port;
 	p.ah.h_priv.prv_rights = 0xff;
 	p.ah.h_command = 2006;
@@ -54,6 +55,7 @@ FT_TEST(wire_request_round_trip)
 	FT_EQ(p.rh.type, FLIP_RPC_REQUEST);
 	FT_EQ(p.rh.flags, FLIP_RPC_F_RETRANS);
 	FT_EQ(p.rh.tid, 0xdeadbeef);
+	FT_EQ(p.rh.ack, 0xdeadbeee);
 	FT_TRUE(am_port_eq(&p.rh.port, &ft_port));
 	FT_TRUE(am_port_eq(&p.ah.h_port, &ft_port));
 	FT_EQ(p.ah.h_priv.prv_rights, 0xff);
@@ -231,8 +233,7 @@ FT_TEST(trans_locate_then_reply)
 	FT_EQ(t.server, 99);
 
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 99, 7, &ft_port);
-	FT_EQ(flip_trans_input(&t, &p, &from, 152 * FT_MS),
-	      FLIP_ACT_DONE | FLIP_ACT_ACK);
+	FT_EQ(flip_trans_input(&t, &p, &from, 152 * FT_MS), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_OK);
 	FT_EQ(flip_trans_expiry(&t), 0);
 	/* Done is final: duplicates and timers are ignored. */

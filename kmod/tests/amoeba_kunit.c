@@ -198,7 +198,25 @@ static void trans_unserved_port(struct kunit *test)
 	sock_release(cli);
 }
 
-/* The same request delivered twice is queued once and counted as dup. */
+/* getreq and putrep one request on @as, echoing its (empty) data. */
+static long serve_one(struct kunit *test, struct amoeba_sock *as)
+{
+	struct iov_iter it;
+	struct am_io io = { };
+	long n;
+
+	iov_iter_kvec(&it, ITER_DEST, NULL, 0, 0);
+	n = amoeba_getreq(as, &io, &it, HZ);
+	if (n < 0)
+		return n;
+	iov_iter_kvec(&it, ITER_SOURCE, NULL, 0, 0);
+	return amoeba_putrep(as, &io, &it);
+}
+
+/*
+ * The same request delivered twice is queued once and counted as dup, and
+ * a reply copy lasts until the client's next request acknowledges it.
+ */
 static void duplicate_request_runs_once(struct kunit *test)
 {
 	struct socket *srv = new_sock(test);
@@ -226,6 +244,25 @@ static void duplicate_request_runs_once(struct kunit *test)
 	p.rh.tid = 10;
 	amoeba_xmit(as->an, &local, &p, NULL, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(as->npending), 2U);
+
+	/* Answer tid 9: the server keeps a copy of the reply... */
+	KUNIT_ASSERT_EQ(test, serve_one(test, as), 0L);
+	spin_lock_bh(&as->lock);
+	KUNIT_EXPECT_TRUE(test, flip_dedup_find(&as->dedup, 0x5eed, 9)->reply);
+	spin_unlock_bh(&as->lock);
+	/* ...until a later request of the client acknowledges it. */
+	p.rh.tid = 11;
+	p.rh.ack = 9;
+	amoeba_xmit(as->an, &local, &p, NULL, GFP_KERNEL);
+	spin_lock_bh(&as->lock);
+	KUNIT_EXPECT_FALSE(test, flip_dedup_find(&as->dedup, 0x5eed, 9)->reply);
+	spin_unlock_bh(&as->lock);
+	/* The record stays: a late copy of tid 9 still does not run. */
+	p.rh.tid = 9;
+	p.rh.ack = 0;
+	amoeba_xmit(as->an, &local, &p, NULL, GFP_KERNEL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->npending), 2U);
+	KUNIT_EXPECT_EQ(test, drops(as->an, FLIP_DROP_DUP), dup0 + 2);
 	/* Closing with requests queued frees them (kmemleak watches). */
 	sock_release(srv);
 }
