@@ -33,31 +33,9 @@ HOSTS="hostA hostB"
 
 . "$(dirname "$0")/lib.sh"
 
-die() {
-	echo "bench: FAILED: $*" >&2
-	cleanup
-	exit 1
-}
-
 trap 'cleanup; exit 1' INT TERM
 
-if [ ! -e /sys/module/amoeba ]; then
-	insmod "$MODDIR/amoeba.ko" || die "insmod $MODDIR/amoeba.ko failed"
-fi
-
-make_hosts || { cat "$T/topo.out" >&2; die "cannot build the topology"; }
-
-# wait_line FILE PID: wait until the server PID has printed its first line.
-wait_line() {
-	i=0
-	while [ $i -lt 100 ]; do
-		[ -s "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+start_hosts
 
 # server NAME ARGS...: start "am_lat ARGS" in hostB, wait for its first line.
 server() {

@@ -20,19 +20,9 @@ HOSTS="hostA hostB"
 
 . "$(dirname "$0")/lib.sh"
 
-die() {
-	echo "demo: $*" >&2
-	cleanup
-	exit 1
-}
-
 trap 'cleanup; exit 1' INT TERM
 
-if [ ! -e /sys/module/amoeba ]; then
-	insmod "$MODDIR/amoeba.ko" || die "insmod $MODDIR/amoeba.ko failed"
-fi
-
-make_hosts || { cat "$T/topo.out" >&2; die "cannot build the topology"; }
+start_hosts
 
 # Server and client on different CPUs when there are two: otherwise each
 # round trip includes a context switch the real network would not have.
@@ -47,19 +37,7 @@ else
 	pinning="one CPU, not pinned"
 fi
 
-# wait_line FILE PID: wait until the server PID has printed its first line.
-wait_line() {
-	i=0
-	while [ $i -lt 100 ]; do
-		[ -s "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-G=$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+G=$(random_port)
 # shellcheck disable=SC2086 # $srv_cpu is empty or two words
 "$IP" netns exec hostB "$PROGS/am_lat" server-amoeba -g "$G" $srv_cpu \
 	>"$T/srv-amoeba.out" 2>"$T/srv-amoeba.err" &

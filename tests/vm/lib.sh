@@ -128,3 +128,30 @@ make_hosts() {
 		done
 	} >"$T/topo.out" 2>&1
 }
+
+# The demo and bench payloads print results, not TAP.  die MESSAGE ends
+# such a payload with a message; start_hosts loads amoeba.ko (unless it
+# is loaded) and builds $HOSTS, or dies.
+die() {
+	echo "${0##*/}: $*" >&2
+	cleanup
+	exit 1
+}
+
+start_hosts() {
+	[ -e /sys/module/amoeba ] || insmod "$MODDIR/amoeba.ko" ||
+		die "insmod $MODDIR/amoeba.ko failed"
+	make_hosts || { cat "$T/topo.out" >&2; die "cannot build the topology"; }
+}
+
+# wait_line FILE PID: wait until the server PID has printed its first line.
+wait_line() {
+	i=0
+	while [ $i -lt 100 ]; do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
