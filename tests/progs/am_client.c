@@ -226,25 +226,16 @@ int main(int argc, char **argv)
 			have_port = true;
 			break;
 		case 'n':
-			if (parse_ulong(optarg, 1, 100000000, &job.n)) {
-				warnx_msg("-n %s: not a count from 1 to 100000000",
-					  optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			job.n = opt_ulong('n', optarg, 1, 100000000,
+					  "a count", usage);
 			break;
 		case 's':
-			if (parse_ulong(optarg, 0, MAX_SIZE, &job.size)) {
-				warnx_msg("-s %s: not a size from 0 to %d",
-					  optarg, MAX_SIZE);
-				usage(stderr, EXIT_USAGE);
-			}
+			job.size = opt_ulong('s', optarg, 0, MAX_SIZE,
+					     "a size", usage);
 			break;
 		case 't':
-			if (parse_ulong(optarg, 0, 3600000, &job.timeout)) {
-				warnx_msg("-t %s: not milliseconds from 0 to 3600000",
-					  optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			job.timeout = opt_ulong('t', optarg, 0, 3600000,
+						"milliseconds", usage);
 			break;
 		case 'e':
 			elist = optarg;
@@ -254,11 +245,8 @@ int main(int argc, char **argv)
 				usage(stderr, EXIT_USAGE);
 			break;
 		case 'j':
-			if (parse_ulong(optarg, 1, MAX_JOBS, &njobs)) {
-				warnx_msg("-j %s: not a thread count from 1 to %d",
-					  optarg, MAX_JOBS);
-				usage(stderr, EXIT_USAGE);
-			}
+			njobs = opt_ulong('j', optarg, 1, MAX_JOBS,
+					  "a thread count", usage);
 			break;
 		case 'h':
 			usage(stdout, 0);

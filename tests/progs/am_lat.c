@@ -657,49 +657,32 @@ int main(int argc, char **argv)
 			o.have_addr = true;
 			break;
 		case 'n':
-			if (parse_ulong(optarg, 1, 100000000, &o.iters)) {
-				warnx_msg("-n %s: not a count from 1 to 100000000",
-					  optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			o.iters = opt_ulong('n', optarg, 1, 100000000,
+					    "a count", usage);
 			have_n = true;
 			break;
 		case 'w':
-			if (parse_ulong(optarg, 0, 100000000, &o.warmup)) {
-				warnx_msg("-w %s: not a count from 0 to 100000000",
-					  optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			o.warmup = opt_ulong('w', optarg, 0, 100000000,
+					     "a count", usage);
 			have_w = true;
 			break;
 		case 's':
-			if (parse_ulong(optarg, 0, MAX_TCP_SIZE, &o.size)) {
-				warnx_msg("-s %s: not a size from 0 to %d",
-					  optarg, MAX_TCP_SIZE);
-				usage(stderr, EXIT_USAGE);
-			}
+			o.size = opt_ulong('s', optarg, 0, MAX_TCP_SIZE,
+					   "a size", usage);
 			have_s = true;
 			break;
 		case 'b':
-			if (parse_ulong(optarg, 1, MAX_STREAM_BYTES, &o.bytes)) {
-				warnx_msg("-b %s: not a byte count from 1 to %lu",
-					  optarg, MAX_STREAM_BYTES);
-				usage(stderr, EXIT_USAGE);
-			}
+			o.bytes = opt_ulong('b', optarg, 1, MAX_STREAM_BYTES,
+					    "a byte count", usage);
 			have_b = true;
 			break;
 		case 't':
-			if (parse_ulong(optarg, 0, 3600000, &o.timeout)) {
-				warnx_msg("-t %s: not milliseconds from 0 to 3600000",
-					  optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			o.timeout = opt_ulong('t', optarg, 0, 3600000,
+					      "milliseconds", usage);
 			break;
 		case 'c':
-			if (parse_ulong(optarg, 0, MAX_CPU, &v)) {
-				warnx_msg("-c %s: not a CPU number", optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			v = opt_ulong('c', optarg, 0, MAX_CPU,
+				      "a CPU number", usage);
 			o.cpu = (long)v;
 			break;
 		case 'h':

@@ -215,30 +215,20 @@ int main(int argc, char **argv)
 			have_get = true;
 			break;
 		case 'n':
-			if (parse_ulong(optarg, 0, 1UL << 40, &srv.count)) {
-				warnx_msg("-n %s: not a count", optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			srv.count = opt_ulong('n', optarg, 0, 1UL << 40,
+					      "a count", usage);
 			break;
 		case 'd':
-			if (parse_ulong(optarg, 0, 3600000, &srv.delay_ms)) {
-				warnx_msg("-d %s: not a number of milliseconds",
-					  optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			srv.delay_ms = opt_ulong('d', optarg, 0, 3600000,
+						 "a number of milliseconds", usage);
 			break;
 		case 't':
-			if (parse_ulong(optarg, 1, MAX_THREADS, &nthreads)) {
-				warnx_msg("-t %s: not a thread count from 1 to %d",
-					  optarg, MAX_THREADS);
-				usage(stderr, EXIT_USAGE);
-			}
+			nthreads = opt_ulong('t', optarg, 1, MAX_THREADS,
+					     "a thread count", usage);
 			break;
 		case 'c':
-			if (parse_ulong(optarg, 0, MAX_CPU, &cpu)) {
-				warnx_msg("-c %s: not a CPU number", optarg);
-				usage(stderr, EXIT_USAGE);
-			}
+			cpu = opt_ulong('c', optarg, 0, MAX_CPU,
+					"a CPU number", usage);
 			if (pin_cpu((int)cpu)) {
 				warn_errno(errno, "pin to CPU %lu", cpu);
 				exit(1);

@@ -194,6 +194,25 @@ int parse_ulong(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+/*
+ * The value of option -@opt, a whole number from @min to @max; anything
+ * else gets a message naming @what and the range, then the program's
+ * usage(stderr, EXIT_USAGE).
+ */
+unsigned long opt_ulong(int opt, const char *arg, unsigned long min,
+			unsigned long max, const char *what,
+			void (*usage)(FILE *f, int status))
+{
+	unsigned long v;
+
+	if (parse_ulong(arg, min, max, &v)) {
+		warnx_msg("-%c %s: not %s from %lu to %lu", opt, arg, what, min,
+			  max);
+		usage(stderr, EXIT_USAGE);
+	}
+	return v;
+}
+
 int errno_from_name(const char *name)
 {
 	const char *n;

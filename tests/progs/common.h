@@ -11,6 +11,7 @@
 #define AM_TESTS_COMMON_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +67,9 @@ int am_bind(int fd, const struct am_port *get);
  * Parse a decimal unsigned number in [@min, @max] from @s; 0, or -1 if it
  * is not one (with no message: callers say which option was wrong).
  */
+unsigned long opt_ulong(int opt, const char *arg, unsigned long min,
+			unsigned long max, const char *what,
+			void (*usage)(FILE *f, int status));
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
 		unsigned long *out);
 
