@@ -126,10 +126,12 @@ static void send_locate(struct amoeba_sock *as, struct amoeba_trans *tr)
 	amoeba_broadcast(as->an, &p);
 }
 
-static void forget_server(struct amoeba_net *an, struct amoeba_trans *tr)
+/* The server of @tr's port is no longer at @addr. */
+static void forget_server(struct amoeba_net *an, struct amoeba_trans *tr,
+			  u64 addr)
 {
 	spin_lock_bh(&an->lock);
-	flip_pcache_forget(&an->pcache, &tr->ft.port, tr->ft.moved);
+	flip_pcache_forget(&an->pcache, &tr->ft.port, addr);
 	spin_unlock_bh(&an->lock);
 }
 
@@ -383,7 +385,7 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 
 	for (;;) {
 		if (act & FLIP_ACT_FORGET)
-			forget_server(an, &tr);
+			forget_server(an, &tr, tr.ft.moved);
 		if (act & FLIP_ACT_LOCATE)
 			send_locate(as, &tr);
 		/* A request too big for the server's link never gets there. */
@@ -424,12 +426,8 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	ret = trans_errno(tr.ft.result);
 	if (ret) {
 		if (tr.ft.result == FLIP_RES_GONE ||
-		    tr.ft.result == FLIP_RES_TIMEOUT) {
-			spin_lock_bh(&an->lock);
-			flip_pcache_forget(&an->pcache, &tr.ft.port,
-					   tr.ft.server);
-			spin_unlock_bh(&an->lock);
-		}
+		    tr.ft.result == FLIP_RES_TIMEOUT)
+			forget_server(an, &tr, tr.ft.server);
 		return ret;
 	}
 
