@@ -23,6 +23,17 @@
 /* Headers in front of the data of a request or reply. */
 #define FLIP_RPC_DATA_OFF	(FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + AM_HDR_WIRE_LEN)
 #define FLIP_MAX_HOPS		25
+/* Body of a RECEIVED packet: bytes received, bytes granted. */
+#define FLIP_FLOW_LEN		8
+
+/* The largest message (request or reply data). */
+#define FLIP_MSG_MAX		AM_MAXBUF
+/*
+ * Flow control: a sender may start with this many bytes of a message in
+ * flight; the receiver grants this much more beyond what it holds each
+ * time half of it has arrived.
+ */
+#define FLIP_WINDOW		(256 * 1024)
 
 /* The null FLIP address: the destination of broadcasts, never an endpoint. */
 #define FLIP_ADDR_BROADCAST	0ULL
@@ -42,18 +53,21 @@ enum flip_rpc_type {
 	FLIP_RPC_HEREIS,	/* unicast answer to LOCATE */
 	FLIP_RPC_REQUEST,
 	FLIP_RPC_REPLY,
-	FLIP_RPC_ACK,		/* client: reply received; server: executing */
-	FLIP_RPC_NAK,
+	FLIP_RPC_ACK,		/* server: the request is executing */
+	FLIP_RPC_ABORT,		/* client: the transaction is abandoned */
 	FLIP_RPC_ENQUIRE,
 	FLIP_RPC_ALIVE,
-	FLIP_RPC_RECEIVED,
+	FLIP_RPC_RECEIVED,	/* receiver of a message: progress, grant */
 	FLIP_RPC_FORWARD,
 	FLIP_RPC_FAIL,		/* server: no such transaction */
 	FLIP_RPC_TYPE_MAX = FLIP_RPC_FAIL,
 };
 
 #define FLIP_RPC_F_RETRANS	0x02
-/* On an ACK from a server: the request it acknowledges is executing. */
+/*
+ * On an ACK from a server: the request it acknowledges is executing.  On
+ * RECEIVED: it is about the request (else about the reply).
+ */
 #define FLIP_RPC_F_REQUEST	0x04
 
 /* Why a packet was dropped; each has a counter in /proc/net/amoeba. */
@@ -63,7 +77,7 @@ enum flip_drop {
 	FLIP_DROP_VERSION,	/* unknown FLIP version */
 	FLIP_DROP_TYPE,		/* unknown FLIP packet type */
 	FLIP_DROP_LENGTH,	/* length fields disagree with the frame */
-	FLIP_DROP_FRAGMENT,	/* a fragment: not reassembled in this version */
+	FLIP_DROP_FRAGMENT,	/* fragment inconsistent with its message */
 	FLIP_DROP_HOPS,		/* hop count over its limit */
 	FLIP_DROP_RPCTYPE,	/* unknown RPC packet type */
 	FLIP_DROP_NOTFORUS,	/* addressed to another host or address */
@@ -72,6 +86,7 @@ enum flip_drop {
 	FLIP_DROP_STALE,	/* answers no transaction in progress */
 	FLIP_DROP_DUP,		/* duplicate request, already handled */
 	FLIP_DROP_FULL,		/* server's queue or duplicate filter full */
+	FLIP_DROP_BUDGET,	/* no memory budget left for a message */
 	FLIP_DROP_MAX,
 };
 
@@ -87,9 +102,9 @@ struct flip_hdr {
 	u64	dst;
 	u64	src;
 	u32	messid;
-	u32	length;		/* payload bytes in this packet */
-	u32	offset;		/* of this payload in the message */
-	u32	total;		/* message length */
+	u32	length;		/* bytes after this header in this packet */
+	u32	offset;		/* of this packet's data in its message */
+	u32	total;		/* data bytes of the whole message */
 };
 
 struct flip_rpc_hdr {
@@ -105,17 +120,34 @@ struct flip_rpc_hdr {
 	u32		ack;
 };
 
-/* A decoded packet; @data points into the buffer that was parsed. */
+/* Progress of one message, from its receiver: RECEIVED packets only. */
+struct flip_flow {
+	u32	received;	/* every byte below this has arrived */
+	u32	grant;		/* the sender may send data below this */
+};
+
+/*
+ * A decoded packet; @data points into the buffer that was parsed.  A
+ * request or reply larger than a frame travels as fragments, each with its
+ * place (fh.offset) in the message (fh.total bytes); the Amoeba header
+ * comes once, with the fragment at offset 0.
+ */
 struct flip_pkt {
 	struct flip_hdr		fh;
 	struct flip_rpc_hdr	rh;
-	struct am_hdr		ah;	/* REQUEST and REPLY only */
+	struct am_hdr		ah;	/* REQUEST and REPLY at offset 0 */
+	struct flip_flow	fl;	/* RECEIVED */
 	const u8		*data;
 	u32			datalen;
 };
 
+static inline bool flip_pkt_whole(const struct flip_pkt *pkt)
+{
+	return !pkt->fh.offset && pkt->datalen == pkt->fh.total;
+}
+
 enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt);
-size_t flip_hdrs_len(u8 rpc_type);
+size_t flip_hdrs_len(u8 rpc_type, u32 offset);
 size_t flip_write(u8 *buf, const struct flip_pkt *pkt);
 void am_hdr_put(u8 *p, const struct am_hdr *h);
 void am_hdr_get(const u8 *p, struct am_hdr *h);
@@ -208,6 +240,90 @@ u64 flip_rto(const struct flip_rtt *r, const struct flip_timing *tm);
 extern const struct flip_timing flip_timing_default;
 
 /*
+ * Sending one message in fragments of @frag bytes, within the receiver's
+ * grant.  The host pulls fragments with flip_tx_next() and feeds the
+ * receiver's RECEIVED packets to flip_tx_received(); when no progress comes
+ * in time it goes back to the first byte not received.  A message that fits
+ * one fragment is sent the same way, once per (re)transmission.
+ */
+struct flip_tx {
+	u32	total;
+	u32	frag;		/* 0: not sized for a link yet */
+	u32	next;		/* offset of the next fragment to send */
+	u32	stop;		/* this burst ends before this offset */
+	u32	acked;		/* the receiver holds [0, acked) */
+	u32	grant;		/* the receiver takes data below this */
+	u32	high;		/* everything below was sent at least once */
+	u32	backoff;	/* retransmissions without progress */
+	u64	timer;		/* when to go back, if armed */
+};
+
+void flip_tx_init(struct flip_tx *tx, u32 total);
+void flip_tx_size(struct flip_tx *tx, u32 frag);
+bool flip_tx_next(struct flip_tx *tx, u32 *off, u32 *len);
+bool flip_tx_received(struct flip_tx *tx, const struct flip_flow *fl);
+void flip_tx_goback(struct flip_tx *tx);
+void flip_tx_probe(struct flip_tx *tx);
+void flip_tx_arm(struct flip_tx *tx, u64 now, u64 rto, u64 rto_max);
+bool flip_tx_expire(struct flip_tx *tx, u64 now);
+
+/* Whether flip_tx_next() has a fragment to give now. */
+static inline bool flip_tx_more(const struct flip_tx *tx)
+{
+	return tx->frag && tx->next < tx->stop && tx->next < tx->grant;
+}
+
+static inline bool flip_tx_multi(const struct flip_tx *tx)
+{
+	return tx->frag && tx->total > tx->frag;
+}
+
+static inline bool flip_tx_done(const struct flip_tx *tx)
+{
+	return tx->total && tx->acked == tx->total;
+}
+
+/*
+ * Receiving one message of several fragments: which byte ranges have
+ * arrived, and when to tell the sender (RECEIVED).  The host keeps the data
+ * of every fragment flip_rx_add() calls new.  Fragments never partly
+ * overlap when the sender is sound; one that does is refused, as is one
+ * that would leave more than FLIP_RX_HOLES gaps.
+ */
+#define FLIP_RX_HOLES		8
+
+enum flip_rx_verdict {
+	FLIP_RX_NEW,		/* keep this fragment's data */
+	FLIP_RX_DUP,		/* every byte of it is here already */
+	FLIP_RX_BAD,		/* overlaps, beyond the grant, or too many gaps */
+};
+
+struct flip_rx_range {
+	u32	start;
+	u32	end;
+};
+
+struct flip_rx {
+	u32			total;
+	u32			prefix;		/* [0, prefix) has arrived */
+	u32			granted;	/* the sender may send below this */
+	bool			tell;		/* a RECEIVED is due */
+	u8			nr;
+	struct flip_rx_range	r[FLIP_RX_HOLES];	/* beyond prefix */
+	u64			stamp;		/* last progress */
+};
+
+void flip_rx_init(struct flip_rx *rx, u32 total, u64 now);
+enum flip_rx_verdict flip_rx_add(struct flip_rx *rx, u32 off, u32 len,
+				 u64 now);
+bool flip_rx_flow(struct flip_rx *rx, struct flip_flow *fl);
+
+static inline bool flip_rx_complete(const struct flip_rx *rx)
+{
+	return rx->prefix == rx->total;
+}
+
+/*
  * Client transaction.  Each call returns a mask of FLIP_ACT_* for the host
  * to carry out, in this order: forget the port cache entry naming t->moved
  * (the server left that address), send a LOCATE broadcast for t->port,
@@ -218,6 +334,8 @@ extern const struct flip_timing flip_timing_default;
 #define FLIP_ACT_REQUEST	0x02
 #define FLIP_ACT_DONE		0x08
 #define FLIP_ACT_FORGET		0x10	/* drop t->moved from the port cache */
+#define FLIP_ACT_KEEP		0x20	/* keep this reply fragment's data */
+#define FLIP_ACT_RECEIVED	0x40	/* tell the server flip_rx_flow(t->rep) */
 
 enum flip_trans_state {
 	FLIP_TRANS_LOCATE,
@@ -243,6 +361,10 @@ struct flip_trans {
 	u32			tid;
 	u32			sends;	/* request transmissions */
 	bool			busy;	/* the server said it is executing */
+	struct flip_tx		req;	/* sending the request */
+	struct flip_rx		rep;	/* a reply in several fragments */
+	struct am_hdr		rephdr;	/* ... and its header, once here */
+	u64			wait;	/* current retransmission interval */
 	u64			deadline;
 	u64			timer;	/* next locate or retransmission */
 	u64			sent_at; /* last request transmission */
@@ -258,9 +380,11 @@ struct flip_trans {
 };
 
 unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
-			      u32 tid, const struct flip_pcache_ent *cached,
+			      u32 tid, u32 reqlen,
+			      const struct flip_pcache_ent *cached,
 			      u64 now, u64 timeout,
 			      const struct flip_timing *tm);
+void flip_trans_sent(struct flip_trans *t, u64 now);
 unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 			      const struct flip_link *from, u64 now);
 unsigned int flip_trans_expire(struct flip_trans *t, u64 now);

@@ -56,6 +56,10 @@ static unsigned int trans_finish(struct flip_trans *t,
 	return FLIP_ACT_DONE;
 }
 
+/*
+ * (Re)send the request: all of it that the server lacks, or once the
+ * server holds it all, just its first fragment as a poll for the reply.
+ */
 static unsigned int trans_send_request(struct flip_trans *t, u64 now)
 {
 	/* A server that said it is executing is polled, at most this often. */
@@ -68,9 +72,29 @@ static unsigned int trans_send_request(struct flip_trans *t, u64 now)
 	if (wait > ceiling)
 		wait = ceiling;
 	t->sends++;
-	t->sent_at = now;
-	t->timer = now + wait;
+	t->wait = wait;
+	flip_trans_sent(t, now);
+	if (t->busy)
+		flip_tx_probe(&t->req);
+	else
+		flip_tx_goback(&t->req);
 	return FLIP_ACT_REQUEST;
+}
+
+/*
+ * The host finished sending at @now: time the retransmission from here,
+ * since pushing a large request out may have taken a while.
+ */
+void flip_trans_sent(struct flip_trans *t, u64 now)
+{
+	t->sent_at = now;
+	t->timer = now + t->wait;
+}
+FLIP_EXPORT(flip_trans_sent);
+
+static void trans_new_server(struct flip_trans *t)
+{
+	flip_tx_init(&t->req, t->req.total);
 }
 
 /*
@@ -78,7 +102,8 @@ static unsigned int trans_send_request(struct flip_trans *t, u64 now)
  * NULL; the engine copies what it needs from it.
  */
 unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
-			      u32 tid, const struct flip_pcache_ent *cached,
+			      u32 tid, u32 reqlen,
+			      const struct flip_pcache_ent *cached,
 			      u64 now, u64 timeout,
 			      const struct flip_timing *tm)
 {
@@ -86,6 +111,7 @@ unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
 	t->port = *port;
 	t->tid = tid;
 	t->tm = tm;
+	flip_tx_init(&t->req, reqlen);
 	t->deadline = now + timeout;
 	if (cached) {
 		t->server = cached->addr;
@@ -100,6 +126,58 @@ unsigned int flip_trans_start(struct flip_trans *t, const struct am_port *port,
 	return FLIP_ACT_LOCATE;
 }
 FLIP_EXPORT(flip_trans_start);
+
+/* The server's progress through a request of several fragments. */
+static unsigned int trans_request_progress(struct flip_trans *t,
+					   const struct flip_pkt *pkt, u64 now)
+{
+	if (!(pkt->rh.flags & FLIP_RPC_F_REQUEST) || t->busy ||
+	    !flip_tx_received(&t->req, &pkt->fl))
+		return 0;
+	if (flip_tx_done(&t->req)) {
+		/* All there: from now on only the reply can be missing. */
+		t->busy = true;
+		t->sends = 1;
+		t->wait = t->tm->enquire_interval;
+		flip_trans_sent(t, now);
+		return 0;
+	}
+	/* Progress: push the retransmission back, send what is granted. */
+	t->timer = now + t->wait;
+	return FLIP_ACT_REQUEST;
+}
+
+/*
+ * One fragment of a reply in several.  Its arrival shows the request was
+ * executed, so the request is not sent again while the reply flows; the
+ * server resends lost fragments itself.
+ */
+static unsigned int trans_reply_fragment(struct flip_trans *t,
+					 const struct flip_pkt *pkt, u64 now)
+{
+	unsigned int act = 0;
+
+	if (!t->rep.total)
+		flip_rx_init(&t->rep, pkt->fh.total, now);
+	else if (pkt->fh.total != t->rep.total)
+		return 0;
+	if (flip_rx_add(&t->rep, pkt->fh.offset, pkt->datalen, now) ==
+	    FLIP_RX_NEW) {
+		act |= FLIP_ACT_KEEP;
+		if (!pkt->fh.offset)
+			t->rephdr = pkt->ah;
+	}
+	t->busy = true;
+	t->wait = t->tm->enquire_interval;
+	flip_trans_sent(t, now);
+	if (t->rep.tell)
+		act |= FLIP_ACT_RECEIVED;
+	if (flip_rx_complete(&t->rep)) {
+		t->rtt_sample = 0;
+		act |= trans_finish(t, FLIP_RES_OK);
+	}
+	return act;
+}
 
 /* Feed a packet addressed to this transaction's socket. */
 unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
@@ -126,6 +204,7 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 		t->moved = t->server;
 		t->server = 0;
 		t->sends = 0;
+		trans_new_server(t);
 		t->rtt_sample = 0;
 		memset(&t->rtt, 0, sizeof(t->rtt));
 		t->state = FLIP_TRANS_LOCATE;
@@ -153,8 +232,15 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 		return 0;
 	switch (rh->type) {
 	case FLIP_RPC_REPLY:
-		t->rtt_sample = t->sends == 1 && !t->busy ? now - t->sent_at : 0;
+		if (!flip_pkt_whole(pkt))
+			return trans_reply_fragment(t, pkt, now);
+		/* A large request's transfer time is no round trip. */
+		t->rtt_sample = t->sends == 1 && !t->busy &&
+				!flip_tx_multi(&t->req) ? now - t->sent_at : 0;
+		t->rephdr = pkt->ah;
 		return trans_finish(t, FLIP_RES_OK);
+	case FLIP_RPC_RECEIVED:
+		return trans_request_progress(t, pkt, now);
 	case FLIP_RPC_ACK:
 		/*
 		 * The request arrived and is executing: only the reply can be

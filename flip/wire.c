@@ -22,6 +22,7 @@ const char *const flip_drop_names[FLIP_DROP_MAX] = {
 	[FLIP_DROP_STALE]	= "stale",
 	[FLIP_DROP_DUP]		= "dup",
 	[FLIP_DROP_FULL]	= "full",
+	[FLIP_DROP_BUDGET]	= "budget",
 };
 FLIP_EXPORT(flip_drop_names);
 
@@ -82,29 +83,41 @@ void am_hdr_get(const u8 *p, struct am_hdr *h)
 }
 FLIP_EXPORT(am_hdr_get);
 
-static bool rpc_has_am_hdr(u8 rpc_type)
+/* Only requests and replies carry data of more than one frame. */
+static bool rpc_is_msg(u8 rpc_type)
 {
 	return rpc_type == FLIP_RPC_REQUEST || rpc_type == FLIP_RPC_REPLY;
 }
 
-size_t flip_hdrs_len(u8 rpc_type)
+/*
+ * Headers of a packet of @rpc_type whose data starts at @offset in its
+ * message: the Amoeba header travels once, in the fragment at offset 0.
+ */
+size_t flip_hdrs_len(u8 rpc_type, u32 offset)
 {
-	return FLIP_HDR_LEN + FLIP_RPC_HDR_LEN +
-	       (rpc_has_am_hdr(rpc_type) ? AM_HDR_WIRE_LEN : 0);
+	size_t len = FLIP_HDR_LEN + FLIP_RPC_HDR_LEN;
+
+	if (rpc_is_msg(rpc_type) && !offset)
+		len += AM_HDR_WIRE_LEN;
+	if (rpc_type == FLIP_RPC_RECEIVED)
+		len += FLIP_FLOW_LEN;
+	return len;
 }
 FLIP_EXPORT(flip_hdrs_len);
 
 /*
  * Write the headers of @pkt at @buf; the host puts pkt->datalen bytes of
- * data right after them.  The FLIP length fields are derived here so that
- * no caller can get them wrong.
+ * data right after them.  The FLIP length is derived here so that no
+ * caller can get it wrong; a packet that is its whole message leaves
+ * fh.offset and fh.total 0.
  */
 size_t flip_write(u8 *buf, const struct flip_pkt *pkt)
 {
 	const struct flip_hdr *fh = &pkt->fh;
 	const struct flip_rpc_hdr *rh = &pkt->rh;
-	size_t hlen = flip_hdrs_len(rh->type);
+	size_t hlen = flip_hdrs_len(rh->type, fh->offset);
 	u32 payload = hlen - FLIP_HDR_LEN + pkt->datalen;
+	u32 end = fh->offset + pkt->datalen;
 	u8 *p = buf;
 
 	p[0] = FLIP_VERSION;
@@ -117,8 +130,8 @@ size_t flip_write(u8 *buf, const struct flip_pkt *pkt)
 	put64(p + 16, fh->src);
 	put32(p + 24, fh->messid);
 	put32(p + 28, payload);
-	put32(p + 32, 0);
-	put32(p + 36, payload);
+	put32(p + 32, fh->offset);
+	put32(p + 36, fh->total > end ? fh->total : end);
 	p += FLIP_HDR_LEN;
 
 	p[0] = rh->type;
@@ -128,8 +141,12 @@ size_t flip_write(u8 *buf, const struct flip_pkt *pkt)
 	put32(p + 12, rh->ack);
 	p += FLIP_RPC_HDR_LEN;
 
-	if (rpc_has_am_hdr(rh->type))
+	if (rpc_is_msg(rh->type) && !fh->offset)
 		am_hdr_put(p, &pkt->ah);
+	if (rh->type == FLIP_RPC_RECEIVED) {
+		put32(p, pkt->fl.received);
+		put32(p + 4, pkt->fl.grant);
+	}
 	return hlen;
 }
 FLIP_EXPORT(flip_write);
@@ -167,8 +184,6 @@ enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt)
 	/* Links may pad short frames, so the frame may exceed length. */
 	if (fh->length > len - FLIP_HDR_LEN)
 		return FLIP_DROP_LENGTH;
-	if (fh->offset != 0 || fh->total != fh->length)
-		return FLIP_DROP_FRAGMENT;
 	if (fh->act_hop > fh->max_hop || fh->max_hop > FLIP_MAX_HOPS)
 		return FLIP_DROP_HOPS;
 	if (fh->src == FLIP_ADDR_BROADCAST)
@@ -186,15 +201,30 @@ enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt)
 	if (rh->type < FLIP_RPC_LOCATE || rh->type > FLIP_RPC_TYPE_MAX)
 		return FLIP_DROP_RPCTYPE;
 
-	hlen = flip_hdrs_len(rh->type) - FLIP_HDR_LEN;
+	hlen = flip_hdrs_len(rh->type, fh->offset) - FLIP_HDR_LEN;
 	if (len < hlen)
 		return FLIP_DROP_SHORT;
-	if (rpc_has_am_hdr(rh->type))
-		am_hdr_get(buf + FLIP_RPC_HDR_LEN, &pkt->ah);
-	else
-		memset(&pkt->ah, 0, sizeof(pkt->ah));
 	pkt->data = buf + hlen;
 	pkt->datalen = len - hlen;
+	if (!rpc_is_msg(rh->type)) {
+		if (fh->offset || fh->total != pkt->datalen)
+			return FLIP_DROP_FRAGMENT;
+	} else if (fh->total > FLIP_MSG_MAX) {
+		return FLIP_DROP_LENGTH;
+	} else if (fh->offset > fh->total ||
+		   pkt->datalen > fh->total - fh->offset ||
+		   (!pkt->datalen && fh->total)) {
+		return FLIP_DROP_FRAGMENT;
+	}
+
+	memset(&pkt->ah, 0, sizeof(pkt->ah));
+	memset(&pkt->fl, 0, sizeof(pkt->fl));
+	if (rpc_is_msg(rh->type) && !fh->offset)
+		am_hdr_get(buf + FLIP_RPC_HDR_LEN, &pkt->ah);
+	if (rh->type == FLIP_RPC_RECEIVED) {
+		pkt->fl.received = get32(buf + FLIP_RPC_HDR_LEN);
+		pkt->fl.grant = get32(buf + FLIP_RPC_HDR_LEN + 4);
+	}
 	return FLIP_DROP_NONE;
 }
 FLIP_EXPORT(flip_parse);

@@ -31,6 +31,17 @@ module_param_named(trans_timeout_ms, amoeba_trans_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(trans_timeout_ms,
 		 "default transaction timeout in ms when neither the call nor SO_RCVTIMEO sets one");
 
+unsigned int amoeba_sock_budget_kb = 4096;
+AMOEBA_EXPORT_FOR_TESTS(amoeba_sock_budget_kb);
+module_param_named(sock_budget_kb, amoeba_sock_budget_kb, uint, 0644);
+MODULE_PARM_DESC(sock_budget_kb,
+		 "KiB of request data a server socket holds while it arrives or waits for getreq");
+
+unsigned int amoeba_net_budget_kb = 65536;
+module_param_named(net_budget_kb, amoeba_net_budget_kb, uint, 0644);
+MODULE_PARM_DESC(net_budget_kb,
+		 "KiB of such request data all sockets of a namespace hold together");
+
 unsigned int amoeba_net_id __read_mostly;
 AMOEBA_EXPORT_FOR_TESTS(amoeba_net_id);
 
@@ -177,12 +188,16 @@ static u32 trans_timeout(const struct sock *sk, u32 asked)
 	return READ_ONCE(amoeba_trans_timeout_ms);
 }
 
+/* Data to send may not exceed AM_MAXBUF; room to receive is cut to it. */
 static int import_buf(int dir, u64 ubuf, u32 size, struct iov_iter *it)
 {
 	void __user *p = u64_to_user_ptr(ubuf);
 
-	if (size > AM_MAXBUF_SMALL)
-		return -EMSGSIZE;
+	if (size > AM_MAXBUF) {
+		if (dir == ITER_SOURCE)
+			return -EMSGSIZE;
+		size = AM_MAXBUF;
+	}
 	if (!access_ok(p, size))
 		return -EFAULT;
 	iov_iter_ubuf(it, dir, p, size);
@@ -220,8 +235,7 @@ static long ioctl_getreq(struct amoeba_sock *as, struct am_io __user *uio)
 
 	if (copy_from_user(&io, uio, sizeof(io)))
 		return -EFAULT;
-	ret = import_buf(ITER_DEST, io.buf, min_t(u32, io.size,
-						  AM_MAXBUF_SMALL), &buf);
+	ret = import_buf(ITER_DEST, io.buf, io.size, &buf);
 	if (ret)
 		return ret;
 	ret = amoeba_getreq(as, &io, &buf,

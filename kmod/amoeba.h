@@ -21,6 +21,9 @@
 #define AMOEBA_PCACHE_SIZE	256
 #define AMOEBA_DEDUP_SIZE	256
 #define AMOEBA_MAX_PENDING	256	/* requests queued per server socket */
+#define AMOEBA_RECENT		16	/* replies remembered by a client */
+/* A request arriving in fragments is dropped after this long idle. */
+#define AMOEBA_PARTIAL_IDLE_NS	(10ULL * NSEC_PER_SEC)
 
 enum amoeba_stat {
 	AMOEBA_STAT_RX,
@@ -31,6 +34,8 @@ enum amoeba_stat {
 	AMOEBA_STAT_LOCATE_TX,
 	AMOEBA_STAT_HEREIS_TX,
 	AMOEBA_STAT_RETRANS,
+	AMOEBA_STAT_ABORT_TX,
+	AMOEBA_STAT_ABORT_RX,
 	AMOEBA_STAT_MAX,
 };
 
@@ -49,6 +54,8 @@ struct amoeba_net {
 	struct flip_pcache_ent	pcache_ent[AMOEBA_PCACHE_SIZE];
 	struct amoeba_counters __percpu *cnt;
 	atomic_t		messid;
+	/* Data bytes of requests held in reassembly or queued, all sockets. */
+	atomic_long_t		rx_reserved;
 };
 
 struct amoeba_sock {
@@ -64,9 +71,15 @@ struct amoeba_sock {
 	struct list_head	trans;		/* struct amoeba_trans */
 	u32			next_tid;
 	u32			acked;		/* last finished tid, for ack */
+	/* Calls whose reply came in fragments: a lost final RECEIVED. */
+	u32			recent[AMOEBA_RECENT];
+	u8			recent_next;
+	struct list_head	partial;	/* requests still arriving */
 	struct list_head	pending;	/* requests not yet taken */
 	struct list_head	serving;	/* taken, awaiting putrep */
+	struct list_head	replying;	/* struct amoeba_reptx */
 	unsigned int		npending;
+	u32			rx_reserved;	/* like amoeba_net's */
 	u32			next_reqid;
 	struct flip_dedup	dedup;
 	struct flip_dedup_ent	*dedup_ent;	/* allocated by bind */
@@ -77,6 +90,21 @@ static inline struct amoeba_sock *amoeba_sk(const struct sock *sk)
 	return (struct amoeba_sock *)sk;
 }
 
+/*
+ * A received packet whose data is kept: where that data lies in its
+ * message and in the skb (which may be paged: never dereference it).
+ */
+struct amoeba_frag_cb {
+	u32	off;
+	u32	len;
+	u32	data;
+};
+
+static inline struct amoeba_frag_cb *amoeba_frag_cb(struct sk_buff *skb)
+{
+	return (struct amoeba_frag_cb *)skb->cb;
+}
+
 /* A request received by a server socket, from arrival to putrep. */
 struct amoeba_req {
 	struct list_head	node;
@@ -85,9 +113,11 @@ struct amoeba_req {
 	u32			id;
 	struct flip_link	link;
 	struct am_hdr		hdr;
-	struct sk_buff		*skb;	/* holds the data until getreq */
-	const u8		*data;
-	u32			datalen;
+	u32			total;
+	u32			reserved;	/* budget held, in bytes */
+	bool			aborted;	/* the client gave up */
+	struct sk_buff_head	frags;	/* the data, until getreq */
+	struct flip_rx		rx;	/* arrival, when in fragments */
 };
 
 /* A client transaction in progress, on the stack of the calling thread. */
@@ -96,8 +126,20 @@ struct amoeba_trans {
 	struct flip_trans	ft;
 	unsigned int		pending_act;	/* for the waiter to do */
 	wait_queue_head_t	wait;
-	struct sk_buff		*reply;	/* the REPLY packet, once done */
-	struct flip_pkt		pkt;	/* parsed reply, points into skb */
+	u32			messid;
+	struct sk_buff_head	frags;	/* reply data for the waiter to copy */
+	u32			replen;	/* reply data bytes, once done */
+};
+
+/* A reply in fragments being sent by putrep, on the server's stack. */
+struct amoeba_reptx {
+	struct list_head	node;
+	u64			client;
+	u32			tid;
+	struct flip_tx		tx;
+	bool			gone;	/* the client went or gave up */
+	bool			news;	/* progress for the waiter */
+	wait_queue_head_t	wait;
 };
 
 /* Internals the KUnit module calls directly. */
@@ -110,6 +152,8 @@ struct amoeba_trans {
 extern unsigned int amoeba_net_id;
 extern int amoeba_family;
 extern unsigned int amoeba_trans_timeout_ms;
+extern unsigned int amoeba_sock_budget_kb;
+extern unsigned int amoeba_net_budget_kb;
 
 static inline struct amoeba_net *amoeba_net(const struct net *net)
 {
@@ -123,11 +167,34 @@ static inline void amoeba_count(struct amoeba_net *an, enum amoeba_stat s)
 
 void amoeba_drop(struct amoeba_net *an, enum flip_drop why);
 
-/* rpc.c */
+static inline u64 amoeba_now(void)
+{
+	return ktime_get_ns();
+}
+
+/* rpc.c: dispatch and the client */
 void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 		const struct flip_link *from, struct sk_buff *skb);
+void amoeba_pkt_init(struct amoeba_net *an, struct flip_pkt *p, u8 ftype,
+		     u64 dst, u64 src, u8 rtype, const struct am_port *port,
+		     u32 tid);
+void amoeba_answer(struct amoeba_net *an, const struct flip_pkt *pkt,
+		   const struct flip_link *to, u64 src, u8 ftype, u8 rtype,
+		   u8 rflags);
+void amoeba_send_flow(struct amoeba_net *an, u64 dst, u64 src,
+		      const struct flip_link *to, const struct am_port *port,
+		      u32 tid, u8 rflags, const struct flip_flow *fl);
 long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 		  struct iov_iter *req, struct iov_iter *rep);
+struct amoeba_sock *amoeba_lookup_port(struct amoeba_net *an,
+				       const struct am_port *port);
+
+/* server.c */
+void amoeba_rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
+			const struct flip_link *from, struct sk_buff *skb);
+void amoeba_rcv_abort(struct amoeba_sock *as, const struct flip_pkt *pkt);
+void amoeba_rcv_reply_flow(struct amoeba_sock *as,
+			   const struct flip_pkt *pkt);
 long amoeba_getreq(struct amoeba_sock *as, struct am_io *io,
 		   struct iov_iter *buf, long timeo);
 long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
@@ -135,12 +202,22 @@ long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 void amoeba_sock_purge(struct amoeba_sock *as);
 void amoeba_sock_init_rpc(struct amoeba_sock *as);
 int amoeba_sock_bind_rpc(struct amoeba_sock *as);
-struct amoeba_sock *amoeba_lookup_port(struct amoeba_net *an,
-				       const struct am_port *port);
+
+/* frag.c */
+u32 amoeba_frag_size(struct amoeba_net *an, const struct flip_link *link,
+		     u8 rpc_type);
+int amoeba_send_frag(struct amoeba_net *an, const struct flip_link *link,
+		     struct flip_pkt *p, const struct iov_iter *data,
+		     struct sk_buff **keep);
+void amoeba_keep_frag(struct sk_buff_head *q, struct sk_buff *skb,
+		      const struct flip_pkt *pkt);
+int amoeba_copy_frag(struct sk_buff *skb, const struct iov_iter *to,
+		     u32 room);
 
 /* link.c */
 int amoeba_link_init(void);
 void amoeba_link_exit(void);
+int amoeba_link_mtu(struct amoeba_net *an, const struct flip_link *link);
 int amoeba_xmit(struct amoeba_net *an, const struct flip_link *link,
 		const struct flip_pkt *pkt, const void *data, gfp_t gfp);
 int amoeba_xmit_skb(struct amoeba_net *an, const struct flip_link *link,

@@ -3,7 +3,8 @@
  * FLIP over Ethernet: frames of type ETH_P_FLIP in and out of every
  * Ethernet device of a namespace, and local delivery between sockets of
  * the same namespace, which never touches a device.  Packets are built
- * once, with room in front for the link header.
+ * once, with room in front for the link header.  Received packets are
+ * never linearized: only the headers are pulled, the data stays in pages.
  */
 #include <linux/etherdevice.h>
 #include <linux/if_arp.h>
@@ -11,13 +12,16 @@
 
 #include "amoeba.h"
 
+/* Local delivery carries 64 KiB of data a packet, in page fragments. */
+#define AMOEBA_LOCAL_MTU	(65536 + FLIP_RPC_DATA_OFF)
+
 /*
  * An skb holding @pkt's headers with room for pkt->datalen bytes of data
  * after them (already put: the caller fills skb_tail_pointer() - datalen).
  */
 struct sk_buff *amoeba_alloc_skb(const struct flip_pkt *pkt, gfp_t gfp)
 {
-	size_t hlen = flip_hdrs_len(pkt->rh.type);
+	size_t hlen = flip_hdrs_len(pkt->rh.type, pkt->fh.offset);
 	struct sk_buff *skb = amoeba_alloc_raw(hlen + pkt->datalen, gfp);
 
 	if (skb)
@@ -82,6 +86,22 @@ static int dev_xmit(struct net_device *dev, const u8 *dst_mac,
 		return -EINVAL;
 	}
 	return dev_queue_xmit(skb);
+}
+
+/* Largest FLIP packet @link carries. */
+int amoeba_link_mtu(struct amoeba_net *an, const struct flip_link *link)
+{
+	struct net_device *dev;
+	int mtu = ETH_DATA_LEN;
+
+	if (!link->ifindex)
+		return AMOEBA_LOCAL_MTU;
+	rcu_read_lock();
+	dev = dev_get_by_index_rcu(an->net, link->ifindex);
+	if (dev)
+		mtu = READ_ONCE(dev->mtu);
+	rcu_read_unlock();
+	return mtu;
 }
 
 /* Send @skb (a FLIP packet) over @link; consumes @skb. */
@@ -164,10 +184,12 @@ static int flip_eth_rcv(struct sk_buff *skb, struct net_device *dev,
 		goto drop;
 	}
 	skb = skb_share_check(skb, GFP_ATOMIC);
-	if (!skb || skb_linearize(skb)) {
+	if (!skb || !pskb_may_pull(skb, min_t(u32, skb->len,
+					      FLIP_RPC_DATA_OFF))) {
 		why = FLIP_DROP_NOMEM;
 		goto drop;
 	}
+	/* Reads headers only, which are in the head now. */
 	why = flip_parse(skb->data, skb->len, &pkt);
 	if (why)
 		goto drop;

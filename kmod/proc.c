@@ -18,6 +18,8 @@ static const char *const stat_names[AMOEBA_STAT_MAX] = {
 	[AMOEBA_STAT_LOCATE_TX]	= "locate_tx",
 	[AMOEBA_STAT_HEREIS_TX]	= "hereis_tx",
 	[AMOEBA_STAT_RETRANS]	= "retrans",
+	[AMOEBA_STAT_ABORT_TX]	= "abort_tx",
+	[AMOEBA_STAT_ABORT_RX]	= "abort_rx",
 };
 
 void amoeba_drop(struct amoeba_net *an, enum flip_drop why)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the FLIP engine: codec, port cache, client transaction and
- * duplicate filter, driven with a fake clock.  Included by a harness; see
- * engine_test.h.
+ * Unit tests of the FLIP engine: codec, port cache, client transaction,
+ * message transfer in fragments and duplicate filter, driven with a fake
+ * clock.  Included by a harness; see engine_test.h.
  */
 #include "../flip.h"
 #include "engine_test.h"
@@ -87,7 +87,7 @@ FT_TEST(wire_control_round_trip)
 	p.rh.port = ft_port2;
 	len = flip_write(buf, &p);
 	FT_EQ(len, FLIP_HDR_LEN + FLIP_RPC_HDR_LEN);
-	FT_EQ(flip_hdrs_len(FLIP_RPC_LOCATE), len);
+	FT_EQ(flip_hdrs_len(FLIP_RPC_LOCATE, 0), len);
 	FT_EQ(flip_parse(buf, len, &q), FLIP_DROP_NONE);
 	FT_EQ(q.fh.dst, FLIP_ADDR_BROADCAST);
 	FT_EQ(q.rh.type, FLIP_RPC_LOCATE);
@@ -140,6 +140,180 @@ FT_TEST(wire_truncations_all_rejected)
 		buf[39] = i;	/* total */
 		FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_SHORT);
 	}
+}
+
+/*
+ * A fragment of @len bytes at @off of a @total-byte message of @rtype; its
+ * data bytes are their offset in the message, mod 251.
+ */
+static size_t ft_build_frag(u8 *buf, u8 rtype, u32 off, u32 len, u32 total)
+{
+	struct flip_pkt p;
+	size_t hlen;
+	u32 i;
+
+	memset(&p, 0, sizeof(p));
+	p.fh.type = FLIP_UNIDATA;
+	p.fh.max_hop = 2;
+	p.fh.dst = 2;
+	p.fh.src = 5;
+	p.fh.offset = off;
+	p.fh.total = total;
+	p.rh.type = rtype;
+	p.rh.port = ft_port;
+	p.rh.tid = 9;
+	p.ah.h_command = 1234;
+	p.datalen = len;
+	hlen = flip_write(buf, &p);
+	for (i = 0; i < len; i++)
+		buf[hlen + i] = (off + i) % 251;
+	return hlen + len;
+}
+
+FT_TEST(wire_fragment_round_trip)
+{
+	static u8 buf[FLIP_RPC_DATA_OFF + 1000];
+	struct flip_pkt p;
+	size_t len;
+
+	/* Beyond offset 0: no Amoeba header, data right after the RPC one. */
+	len = ft_build_frag(buf, FLIP_RPC_REPLY, 4000, 1000, 10000);
+	FT_EQ(len, FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + 1000);
+	FT_EQ(flip_hdrs_len(FLIP_RPC_REPLY, 4000), FLIP_HDR_LEN + FLIP_RPC_HDR_LEN);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	FT_EQ(p.fh.offset, 4000);
+	FT_EQ(p.fh.total, 10000);
+	FT_EQ(p.fh.length, FLIP_RPC_HDR_LEN + 1000);
+	FT_EQ(p.datalen, 1000);
+	FT_TRUE(p.data == buf + FLIP_HDR_LEN + FLIP_RPC_HDR_LEN);
+	FT_EQ(p.data[0], 4000 % 251);
+	FT_EQ(p.data[999], 4999 % 251);
+	FT_EQ(p.ah.h_command, 0);
+	FT_EQ(p.rh.tid, 9);
+	FT_TRUE(!flip_pkt_whole(&p));
+	/* On the wire, big-endian: offset at 32, total at 36. */
+	FT_EQ(buf[34], 4000 >> 8);
+	FT_EQ(buf[35], 4000 & 0xff);
+	FT_EQ(buf[38], 10000 >> 8);
+
+	/* The first fragment carries the Amoeba header. */
+	len = ft_build_frag(buf, FLIP_RPC_REQUEST, 0, 1000, 10000);
+	FT_EQ(len, FLIP_RPC_DATA_OFF + 1000);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	FT_EQ(p.fh.offset, 0);
+	FT_EQ(p.fh.total, 10000);
+	FT_EQ(p.datalen, 1000);
+	FT_EQ(p.ah.h_command, 1234);
+	FT_TRUE(!flip_pkt_whole(&p));
+
+	/* The last fragment of the largest message. */
+	len = ft_build_frag(buf, FLIP_RPC_REPLY, FLIP_MSG_MAX - 10, 10,
+			    FLIP_MSG_MAX);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	FT_EQ(p.fh.offset, FLIP_MSG_MAX - 10);
+	FT_EQ(p.datalen, 10);
+
+	/* A whole message written with offset and total 0 has total = len. */
+	len = ft_build_frag(buf, FLIP_RPC_REPLY, 0, 7, 0);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	FT_EQ(p.fh.total, 7);
+	FT_TRUE(flip_pkt_whole(&p));
+}
+
+FT_TEST(wire_received_round_trip)
+{
+	struct flip_pkt p, q;
+	u8 buf[128];
+	size_t len;
+
+	memset(&p, 0, sizeof(p));
+	p.fh.type = FLIP_UNIDATA;
+	p.fh.src = 3;
+	p.rh.type = FLIP_RPC_RECEIVED;
+	p.rh.flags = FLIP_RPC_F_REQUEST;
+	p.rh.tid = 11;
+	p.fl.received = 0x12345;
+	p.fl.grant = 0x10a0b0c;
+	len = flip_write(buf, &p);
+	FT_EQ(len, FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + FLIP_FLOW_LEN);
+	FT_EQ(flip_hdrs_len(FLIP_RPC_RECEIVED, 0), len);
+	/* Big-endian after the RPC header: received, then grant. */
+	FT_EQ(buf[FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + 1], 0x01);
+	FT_EQ(buf[FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + 3], 0x45);
+	FT_EQ(buf[FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + 7], 0x0c);
+	FT_EQ(flip_parse(buf, len, &q), FLIP_DROP_NONE);
+	FT_EQ(q.rh.type, FLIP_RPC_RECEIVED);
+	FT_EQ(q.rh.flags, FLIP_RPC_F_REQUEST);
+	FT_EQ(q.fl.received, 0x12345);
+	FT_EQ(q.fl.grant, 0x10a0b0c);
+	FT_EQ(q.datalen, 0);
+	FT_EQ(q.fh.total, 0);
+	/* Without its body it is short. */
+	FT_EQ(flip_parse(buf, len - 1, &q), FLIP_DROP_LENGTH);
+	buf[31] -= 1;		/* length */
+	FT_EQ(flip_parse(buf, len - 1, &q), FLIP_DROP_SHORT);
+}
+
+FT_TEST(wire_rejects_bad_fragments)
+{
+	static u8 good[FLIP_RPC_DATA_OFF + 1000], buf[FLIP_RPC_DATA_OFF + 1000];
+	struct flip_pkt p;
+	size_t len = ft_build_frag(good, FLIP_RPC_REQUEST, 5000, 1000, 10000);
+
+	FT_EQ(flip_parse(good, len, &p), FLIP_DROP_NONE);
+	/* total beyond the largest message: 0x00100001 */
+	memcpy(buf, good, len);
+	buf[36] = 0x00;
+	buf[37] = 0x10;
+	buf[38] = 0x00;
+	buf[39] = 0x01;
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_LENGTH);
+	buf[39] = 0x00;		/* exactly FLIP_MSG_MAX: fine */
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	/* offset beyond total */
+	memcpy(buf, good, len);
+	buf[33] = 0x01;		/* offset 0x11388 = 70536 > 10000 */
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	/* data running past the end of the message: offset 9500 */
+	memcpy(buf, good, len);
+	buf[34] = 9500 >> 8;
+	buf[35] = 9500 & 0xff;
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	/* ... but ending exactly at it is fine: offset 9000 */
+	buf[34] = 9000 >> 8;
+	buf[35] = 9000 & 0xff;
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	/* offset == total with data */
+	memcpy(buf, good, len);
+	buf[34] = 10000 >> 8;
+	buf[35] = 10000 & 0xff;
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+
+	/* An empty fragment of a message that is not empty. */
+	len = ft_build_frag(buf, FLIP_RPC_REPLY, 1000, 0, 10000);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	len = ft_build_frag(buf, FLIP_RPC_REPLY, 0, 0, 10000);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	/* The empty message is one empty fragment, and fine. */
+	len = ft_build_frag(buf, FLIP_RPC_REPLY, 0, 0, 0);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	FT_TRUE(flip_pkt_whole(&p));
+
+	/* Other packets are never fragments. */
+	len = ft_build_frag(buf, FLIP_RPC_ACK, 0, 4, 0);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	buf[35] = 8;		/* offset 8 */
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	buf[35] = 0;
+	buf[39] = 100;		/* total 100 */
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	len = ft_build_frag(buf, FLIP_RPC_RECEIVED, 0, 0, 0);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	buf[35] = 1;		/* offset 1 */
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
+	len = ft_build_frag(buf, FLIP_RPC_LOCATE, 0, 0, 0);
+	buf[39] = 1;		/* total 1 */
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_FRAGMENT);
 }
 
 FT_TEST(pcache_enter_lookup_expire)
@@ -216,7 +390,7 @@ FT_TEST(trans_locate_then_reply)
 	struct flip_trans t;
 	struct flip_pkt p;
 
-	FT_EQ(flip_trans_start(&t, &ft_port, 7, NULL, 0, 1000 * FT_MS, tm),
+	FT_EQ(flip_trans_start(&t, &ft_port, 7, 0, NULL, 0, 1000 * FT_MS, tm),
 	      FLIP_ACT_LOCATE);
 	FT_EQ(flip_trans_expiry(&t), tm->locate_interval);
 	FT_EQ(flip_trans_expire(&t, tm->locate_interval - 1), 0);
@@ -249,7 +423,7 @@ FT_TEST(trans_cached_retransmit_backoff)
 	u64 now = 0, prev_wait = 0;
 	int i;
 
-	FT_EQ(flip_trans_start(&t, &ft_port, 1, &c, now, 60000 * FT_MS, tm),
+	FT_EQ(flip_trans_start(&t, &ft_port, 1, 0, &c, now, 60000 * FT_MS, tm),
 	      FLIP_ACT_REQUEST);
 	FT_EQ(t.server, 5);
 	for (i = 0; i < 12; i++) {
@@ -271,16 +445,16 @@ FT_TEST(trans_deadlines)
 	struct flip_pcache_ent c = { .addr = 5 };
 	struct flip_trans t;
 
-	flip_trans_start(&t, &ft_port, 1, NULL, 0, 250 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 1, 0, NULL, 0, 250 * FT_MS, tm);
 	FT_EQ(flip_trans_expire(&t, 250 * FT_MS), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_NOTFOUND);
 
-	flip_trans_start(&t, &ft_port, 1, &c, 0, 250 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 1, 0, &c, 0, 250 * FT_MS, tm);
 	FT_EQ(flip_trans_expiry(&t), tm->rto_initial);
 	FT_EQ(flip_trans_expire(&t, 300 * FT_MS), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_TIMEOUT);
 
-	flip_trans_start(&t, &ft_port, 1, &c, 0, 250 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 1, 0, &c, 0, 250 * FT_MS, tm);
 	flip_trans_abort(&t);
 	FT_EQ(t.state, FLIP_TRANS_DONE);
 	FT_EQ(t.result, FLIP_RES_ABORTED);
@@ -294,13 +468,13 @@ FT_TEST(trans_ignores_strangers)
 	struct flip_trans t;
 	struct flip_pkt p;
 
-	flip_trans_start(&t, &ft_port, 1, NULL, 0, 1000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 1, 0, NULL, 0, 1000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_HEREIS, 9, 0, &ft_port2);
 	FT_EQ(flip_trans_input(&t, &p, &from, 1), 0);	/* other port */
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 9, 1, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 1), 0);	/* reply unasked */
 
-	flip_trans_start(&t, &ft_port, 1, &c, 0, 1000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 1, 0, &c, 0, 1000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 6, 1, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 1), 0);	/* other server */
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 5, 2, &ft_port);
@@ -319,7 +493,7 @@ FT_TEST(trans_busy_server_and_gone)
 	struct flip_pkt p;
 	int i;
 
-	flip_trans_start(&t, &ft_port, 3, &c, 0, 100000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 3, 0, &c, 0, 100000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_ACK, 5, 3, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 10 * FT_MS), 0);
 	FT_TRUE(t.busy);
@@ -334,7 +508,7 @@ FT_TEST(trans_busy_server_and_gone)
 	FT_EQ(flip_trans_input(&t, &p, &from, 2000 * FT_MS), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_GONE);
 
-	flip_trans_start(&t, &ft_port, 4, &c, 0, 10000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 4, 0, &c, 0, 10000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_FAIL, 5, 4, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 1), FLIP_ACT_DONE);
 	FT_EQ(t.result, FLIP_RES_GONE);
@@ -349,7 +523,7 @@ FT_TEST(trans_relocates_a_moved_server)
 	struct flip_trans t;
 	struct flip_pkt p;
 
-	flip_trans_start(&t, &ft_port, 3, &c, 0, 10000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 3, 0, &c, 0, 10000 * FT_MS, tm);
 	ft_pkt(&p, FLIP_NOTHERE, FLIP_RPC_REQUEST, 5, 3, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, FT_MS),
 	      FLIP_ACT_FORGET | FLIP_ACT_LOCATE);
@@ -401,7 +575,7 @@ FT_TEST(trans_measures_round_trips)
 	struct flip_pkt p;
 
 	/* Located: the HEREIS times the round trip from the first LOCATE. */
-	flip_trans_start(&t, &ft_port, 1, NULL, 0, 10000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 1, 0, NULL, 0, 10000 * FT_MS, tm);
 	FT_EQ(flip_trans_expire(&t, 100 * FT_MS), FLIP_ACT_LOCATE);
 	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_HEREIS, 5, 1, &ft_port);
 	FT_EQ(flip_trans_input(&t, &p, &from, 103 * FT_MS), FLIP_ACT_REQUEST);
@@ -414,7 +588,7 @@ FT_TEST(trans_measures_round_trips)
 	/* A cached estimate sets the first retransmission... */
 	c.rtt.srtt = 4 * FT_MS;
 	c.rtt.rttvar = FT_MS;
-	flip_trans_start(&t, &ft_port, 2, &c, 0, 10000 * FT_MS, tm);
+	flip_trans_start(&t, &ft_port, 2, 0, &c, 0, 10000 * FT_MS, tm);
 	FT_EQ(t.timer, 8 * FT_MS);
 	FT_EQ(flip_trans_expire(&t, 8 * FT_MS), FLIP_ACT_REQUEST);
 	FT_EQ(t.timer, 24 * FT_MS);		/* doubled */
@@ -423,6 +597,664 @@ FT_TEST(trans_measures_round_trips)
 	flip_trans_input(&t, &p, &from, 9 * FT_MS);
 	FT_EQ(t.result, FLIP_RES_OK);
 	FT_EQ(t.rtt_sample, 0);
+}
+
+/*
+ * Pull every fragment @tx offers now: returns how many, with the offset of
+ * the first and the end of the last; 0xffffffff in *@end if they were not
+ * contiguous or one was larger than the fragment size.
+ */
+static u32 ft_drain(struct flip_tx *tx, u32 *first, u32 *end)
+{
+	u32 off, len, n = 0;
+
+	*first = 0;
+	*end = 0;
+	while (n < 100000 && flip_tx_next(tx, &off, &len)) {
+		if (!n)
+			*first = off;
+		else if (off != *end)
+			*end = 0xffffffff;
+		if (len > tx->frag)
+			*end = 0xffffffff;
+		if (*end != 0xffffffff)
+			*end = off + len;
+		n++;
+	}
+	return n;
+}
+
+FT_TEST(msg_tx_window_and_grant)
+{
+	struct flip_flow fl = { 0 };
+	struct flip_tx tx;
+	u32 first, end, off, len;
+
+	flip_tx_init(&tx, 300000);
+	FT_EQ(tx.grant, FLIP_WINDOW);
+	/* Not sized for a link: nothing to send yet. */
+	FT_TRUE(!flip_tx_next(&tx, &off, &len));
+	FT_TRUE(!flip_tx_multi(&tx));
+	flip_tx_size(&tx, 65536);
+	FT_TRUE(flip_tx_multi(&tx));
+	/* 0, 64K, 128K, 192K: the next would start at the grant. */
+	FT_EQ(ft_drain(&tx, &first, &end), 4);
+	FT_EQ(first, 0);
+	FT_EQ(end, FLIP_WINDOW);
+	FT_EQ(ft_drain(&tx, &first, &end), 0);
+	/* Progress without more grant sends nothing more. */
+	fl.received = 131072;
+	fl.grant = FLIP_WINDOW;
+	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_EQ(tx.acked, 131072);
+	FT_EQ(ft_drain(&tx, &first, &end), 0);
+	/* The same report again is no progress. */
+	FT_TRUE(!flip_tx_received(&tx, &fl));
+	/* A grant lets the rest out: one short last fragment. */
+	fl.grant = 131072 + FLIP_WINDOW;
+	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	FT_EQ(first, FLIP_WINDOW);
+	FT_EQ(end, 300000);
+	FT_TRUE(!flip_tx_done(&tx));
+	/* Nonsense beyond the message changes nothing, grant included. */
+	fl.received = 300001;
+	fl.grant = 900000;
+	FT_TRUE(!flip_tx_received(&tx, &fl));
+	FT_EQ(tx.acked, 131072);
+	FT_EQ(tx.grant, 131072 + FLIP_WINDOW);
+	fl.received = 300000;
+	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_done(&tx));
+	FT_EQ(tx.grant, 900000);
+}
+
+FT_TEST(msg_tx_goback_and_backoff)
+{
+	struct flip_flow fl = { 0 };
+	struct flip_tx tx;
+	u32 first, end;
+
+	flip_tx_init(&tx, 10000);
+	flip_tx_size(&tx, 1000);
+	FT_EQ(ft_drain(&tx, &first, &end), 10);
+	FT_EQ(end, 10000);
+	/* Not armed: never expires. */
+	FT_TRUE(!flip_tx_expire(&tx, 1000000));
+	flip_tx_arm(&tx, 100, 10, 100);
+	FT_EQ(tx.timer, 110);
+	FT_TRUE(!flip_tx_expire(&tx, 109));
+	FT_TRUE(flip_tx_expire(&tx, 110));
+	FT_EQ(tx.backoff, 1);
+	FT_EQ(tx.timer, 0);
+	FT_TRUE(!flip_tx_expire(&tx, 200));
+	/* Nothing acknowledged: everything again. */
+	FT_EQ(ft_drain(&tx, &first, &end), 10);
+	FT_EQ(first, 0);
+	/* Each expiry without progress doubles the wait, up to rto_max. */
+	flip_tx_arm(&tx, 110, 10, 100);
+	FT_EQ(tx.timer, 130);
+	FT_TRUE(flip_tx_expire(&tx, 130));
+	flip_tx_arm(&tx, 130, 10, 100);
+	FT_EQ(tx.timer, 170);
+	FT_TRUE(flip_tx_expire(&tx, 170));
+	flip_tx_arm(&tx, 170, 10, 100);
+	FT_EQ(tx.timer, 250);
+	FT_TRUE(flip_tx_expire(&tx, 250));
+	FT_EQ(tx.backoff, 4);
+	flip_tx_arm(&tx, 250, 10, 100);
+	FT_EQ(tx.timer, 350);
+	/* Progress resets the backoff; going back starts at what is missing. */
+	fl.received = 4000;
+	fl.grant = FLIP_WINDOW;
+	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_EQ(tx.backoff, 0);
+	flip_tx_arm(&tx, 300, 10, 100);
+	FT_EQ(tx.timer, 310);
+	FT_TRUE(flip_tx_expire(&tx, 310));
+	FT_EQ(ft_drain(&tx, &first, &end), 6);
+	FT_EQ(first, 4000);
+	FT_EQ(end, 10000);
+	/* Done: the timer has nothing left to do. */
+	fl.received = 10000;
+	FT_TRUE(flip_tx_received(&tx, &fl));
+	flip_tx_arm(&tx, 400, 10, 100);
+	FT_TRUE(!flip_tx_expire(&tx, 1000));
+	flip_tx_goback(&tx);
+	FT_EQ(ft_drain(&tx, &first, &end), 0);
+}
+
+FT_TEST(msg_tx_probe_and_empty)
+{
+	struct flip_flow fl = { 10000, 10000 };
+	struct flip_tx tx;
+	u32 first, end, off, len;
+
+	flip_tx_init(&tx, 10000);
+	flip_tx_size(&tx, 1000);
+	FT_EQ(ft_drain(&tx, &first, &end), 10);
+	FT_TRUE(flip_tx_received(&tx, &fl));
+	/* A probe is the first fragment alone, even of a message received. */
+	flip_tx_probe(&tx);
+	FT_TRUE(flip_tx_next(&tx, &off, &len));
+	FT_EQ(off, 0);
+	FT_EQ(len, 1000);
+	FT_TRUE(!flip_tx_next(&tx, &off, &len));
+
+	/* The empty message is one empty fragment, each time. */
+	flip_tx_init(&tx, 0);
+	flip_tx_size(&tx, 1000);
+	FT_TRUE(!flip_tx_multi(&tx));
+	FT_TRUE(flip_tx_next(&tx, &off, &len));
+	FT_EQ(off, 0);
+	FT_EQ(len, 0);
+	FT_TRUE(!flip_tx_next(&tx, &off, &len));
+	FT_TRUE(!flip_tx_done(&tx));
+	flip_tx_arm(&tx, 0, 10, 100);
+	FT_TRUE(flip_tx_expire(&tx, 10));
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	flip_tx_probe(&tx);
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+
+	/* A message of one fragment is sent whole, once per burst. */
+	flip_tx_init(&tx, 700);
+	flip_tx_size(&tx, 1000);
+	FT_TRUE(!flip_tx_multi(&tx));
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	FT_EQ(end, 700);
+	flip_tx_goback(&tx);
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+}
+
+/* Byte ranges of a flip_rx, as one number per range for FT_EQ. */
+#define FT_RANGE(rx, i)	((u64)(rx)->r[i].start << 32 | (rx)->r[i].end)
+#define FT_R(s, e)	((u64)(s) << 32 | (e))
+
+FT_TEST(msg_rx_in_order)
+{
+	struct flip_flow fl;
+	struct flip_rx rx;
+	u32 off;
+
+	flip_rx_init(&rx, 5000, 7);
+	FT_EQ(rx.granted, 5000);
+	FT_TRUE(!flip_rx_complete(&rx));
+	for (off = 0; off < 4000; off += 1000) {
+		FT_EQ(flip_rx_add(&rx, off, 1000, 10 + off), FLIP_RX_NEW);
+		FT_EQ(rx.prefix, off + 1000);
+		FT_EQ(rx.nr, 0);
+		FT_TRUE(!flip_rx_flow(&rx, &fl));
+	}
+	FT_EQ(rx.stamp, 3010);
+	/* The last fragment completes it: a RECEIVED is due, once. */
+	FT_EQ(flip_rx_add(&rx, 4000, 1000, 5000), FLIP_RX_NEW);
+	FT_TRUE(flip_rx_complete(&rx));
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 5000);
+	FT_EQ(fl.grant, 5000);
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+	/* A duplicate of the last one (the sender missed it) asks again. */
+	FT_EQ(flip_rx_add(&rx, 4000, 1000, 6000), FLIP_RX_DUP);
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 5000);
+	FT_EQ(rx.stamp, 5000);
+}
+
+FT_TEST(msg_rx_out_of_order)
+{
+	struct flip_flow fl;
+	struct flip_rx rx;
+
+	flip_rx_init(&rx, 5000, 0);
+	FT_EQ(flip_rx_add(&rx, 2000, 1000, 1), FLIP_RX_NEW);
+	FT_EQ(flip_rx_add(&rx, 4000, 1000, 2), FLIP_RX_NEW);
+	FT_EQ(rx.nr, 2);
+	FT_EQ(FT_RANGE(&rx, 0), FT_R(2000, 3000));
+	FT_EQ(FT_RANGE(&rx, 1), FT_R(4000, 5000));
+	/* Joins the front of a range. */
+	FT_EQ(flip_rx_add(&rx, 1000, 1000, 3), FLIP_RX_NEW);
+	FT_EQ(rx.nr, 2);
+	FT_EQ(FT_RANGE(&rx, 0), FT_R(1000, 3000));
+	/* Fills the gap between two: they merge. */
+	FT_EQ(flip_rx_add(&rx, 3000, 1000, 4), FLIP_RX_NEW);
+	FT_EQ(rx.nr, 1);
+	FT_EQ(FT_RANGE(&rx, 0), FT_R(1000, 5000));
+	FT_EQ(rx.prefix, 0);
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+	/* The first fragment reaches everything. */
+	FT_EQ(flip_rx_add(&rx, 0, 1000, 5), FLIP_RX_NEW);
+	FT_EQ(rx.nr, 0);
+	FT_EQ(rx.prefix, 5000);
+	FT_TRUE(flip_rx_complete(&rx));
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 5000);
+}
+
+FT_TEST(msg_rx_duplicates_and_overlaps)
+{
+	static struct flip_rx saved;
+	struct flip_flow fl;
+	struct flip_rx rx;
+
+	flip_rx_init(&rx, 10000, 0);
+	FT_EQ(flip_rx_add(&rx, 0, 1000, 1), FLIP_RX_NEW);
+	FT_EQ(flip_rx_add(&rx, 3000, 1000, 2), FLIP_RX_NEW);
+	FT_EQ(flip_rx_add(&rx, 4000, 1000, 3), FLIP_RX_NEW);
+	FT_EQ(flip_rx_add(&rx, 7000, 1000, 4), FLIP_RX_NEW);
+	FT_EQ(rx.nr, 2);
+	FT_EQ(FT_RANGE(&rx, 0), FT_R(3000, 5000));
+	FT_EQ(FT_RANGE(&rx, 1), FT_R(7000, 8000));
+	memcpy(&saved, &rx, sizeof(rx));
+
+	/* Exact duplicates, and duplicates inside a merged range. */
+	FT_EQ(flip_rx_add(&rx, 7000, 1000, 50), FLIP_RX_DUP);
+	FT_EQ(flip_rx_add(&rx, 3000, 1000, 51), FLIP_RX_DUP);
+	FT_EQ(flip_rx_add(&rx, 4000, 1000, 52), FLIP_RX_DUP);
+	FT_EQ(flip_rx_add(&rx, 3500, 1000, 53), FLIP_RX_DUP);
+	FT_EQ(flip_rx_add(&rx, 3000, 2000, 54), FLIP_RX_DUP);
+	/* Below the prefix, not ending at it: nothing to say. */
+	FT_EQ(flip_rx_add(&rx, 0, 500, 55), FLIP_RX_DUP);
+	FT_TRUE(!memcmp(&saved, &rx, sizeof(rx)));
+
+	/* Partial overlaps are refused and change nothing. */
+	FT_EQ(flip_rx_add(&rx, 2500, 1000, 60), FLIP_RX_BAD);	/* front */
+	FT_EQ(flip_rx_add(&rx, 4500, 1000, 61), FLIP_RX_BAD);	/* back */
+	FT_EQ(flip_rx_add(&rx, 2000, 4000, 62), FLIP_RX_BAD);	/* around */
+	FT_EQ(flip_rx_add(&rx, 5000, 2500, 63), FLIP_RX_BAD);	/* next */
+	FT_EQ(flip_rx_add(&rx, 4500, 3000, 64), FLIP_RX_BAD);	/* two */
+	FT_EQ(flip_rx_add(&rx, 500, 1000, 65), FLIP_RX_BAD);	/* prefix */
+	FT_EQ(flip_rx_add(&rx, 9000, 2000, 66), FLIP_RX_BAD);	/* total */
+	FT_TRUE(!memcmp(&saved, &rx, sizeof(rx)));
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+
+	/* A duplicate ending at the prefix makes a RECEIVED due again. */
+	FT_EQ(flip_rx_add(&rx, 0, 1000, 70), FLIP_RX_DUP);
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 1000);
+	FT_EQ(fl.grant, 10000);
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+	/* Exactly between two ranges: all three become one. */
+	FT_EQ(flip_rx_add(&rx, 5000, 2000, 71), FLIP_RX_NEW);
+	FT_EQ(rx.nr, 1);
+	FT_EQ(FT_RANGE(&rx, 0), FT_R(3000, 8000));
+	FT_EQ(rx.stamp, 71);
+}
+
+FT_TEST(msg_rx_too_many_holes)
+{
+	static struct flip_rx saved;
+	struct flip_rx rx;
+	u32 i;
+
+	flip_rx_init(&rx, 100000, 0);
+	/* Ranges at 2000, 4000, ... 16000 leave FLIP_RX_HOLES gaps. */
+	for (i = 1; i <= FLIP_RX_HOLES; i++)
+		FT_EQ(flip_rx_add(&rx, 2000 * i, 1000, i), FLIP_RX_NEW);
+	FT_EQ(rx.nr, FLIP_RX_HOLES);
+	FT_EQ(FT_RANGE(&rx, 0), FT_R(2000, 3000));
+	FT_EQ(FT_RANGE(&rx, FLIP_RX_HOLES - 1),
+	      FT_R(2000 * FLIP_RX_HOLES, 2000 * FLIP_RX_HOLES + 1000));
+	memcpy(&saved, &rx, sizeof(rx));
+	/* One more gap, after, between or before them: refused. */
+	FT_EQ(flip_rx_add(&rx, 50000, 1000, 100), FLIP_RX_BAD);
+	FT_EQ(flip_rx_add(&rx, 5000 + 200, 500, 101), FLIP_RX_BAD);
+	FT_EQ(flip_rx_add(&rx, 500, 1000, 102), FLIP_RX_BAD);
+	FT_TRUE(!memcmp(&saved, &rx, sizeof(rx)));
+	/* Next to a range, or at the prefix, adds no gap. */
+	FT_EQ(flip_rx_add(&rx, 3000, 1000, 103), FLIP_RX_NEW);	/* merges */
+	FT_EQ(rx.nr, FLIP_RX_HOLES - 1);
+	FT_EQ(flip_rx_add(&rx, 50000, 1000, 104), FLIP_RX_NEW);
+	FT_EQ(rx.nr, FLIP_RX_HOLES);
+	FT_EQ(flip_rx_add(&rx, 17000, 1000, 105), FLIP_RX_NEW);	/* after */
+	FT_EQ(flip_rx_add(&rx, 1500, 500, 106), FLIP_RX_NEW);	/* before */
+	FT_EQ(rx.nr, FLIP_RX_HOLES);
+	FT_EQ(flip_rx_add(&rx, 0, 1500, 107), FLIP_RX_NEW);	/* prefix */
+	FT_EQ(rx.prefix, 5000);
+	FT_EQ(rx.nr, FLIP_RX_HOLES - 1);
+}
+
+FT_TEST(msg_rx_grants)
+{
+	struct flip_flow fl;
+	struct flip_rx rx;
+	u32 off;
+
+	flip_rx_init(&rx, FLIP_MSG_MAX, 0);
+	FT_EQ(rx.granted, FLIP_WINDOW);
+	/* At or beyond the grant: refused. */
+	FT_EQ(flip_rx_add(&rx, FLIP_WINDOW, 65536, 1), FLIP_RX_BAD);
+	FT_EQ(flip_rx_add(&rx, FLIP_WINDOW + 65536, 65536, 1), FLIP_RX_BAD);
+	FT_EQ(rx.nr, 0);
+	FT_EQ(flip_rx_add(&rx, 0, 65536, 2), FLIP_RX_NEW);
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+	/* Out of order, as far as the grant goes: no grant for that. */
+	FT_EQ(flip_rx_add(&rx, 196608, 65536, 3), FLIP_RX_NEW);
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+	/* Half the window has arrived in order: a window more. */
+	FT_EQ(flip_rx_add(&rx, 65536, 65536, 4), FLIP_RX_NEW);
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 131072);
+	FT_EQ(fl.grant, 131072 + FLIP_WINDOW);
+	FT_EQ(rx.granted, 131072 + FLIP_WINDOW);
+	FT_EQ(flip_rx_add(&rx, FLIP_WINDOW + 65536, 65536, 5), FLIP_RX_NEW);
+	/* The missed RECEIVED is asked for by the duplicate ending at it. */
+	FT_EQ(flip_rx_add(&rx, 0, 65536, 6), FLIP_RX_DUP);
+	FT_TRUE(!flip_rx_flow(&rx, &fl));
+	FT_EQ(flip_rx_add(&rx, 65536, 65536, 7), FLIP_RX_DUP);
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 131072);
+	FT_EQ(fl.grant, 131072 + FLIP_WINDOW);
+	/* Filling the gap: prefix 384K, grant 640K. */
+	FT_EQ(flip_rx_add(&rx, 131072, 65536, 8), FLIP_RX_NEW);
+	FT_EQ(flip_rx_add(&rx, 262144, 65536, 9), FLIP_RX_NEW);
+	FT_EQ(rx.prefix, 393216);
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.grant, 393216 + FLIP_WINDOW);
+	/* The grant never passes the end of the message. */
+	for (off = 393216; off < FLIP_MSG_MAX; off += 65536)
+		FT_EQ(flip_rx_add(&rx, off, 65536, 10), FLIP_RX_NEW);
+	FT_TRUE(flip_rx_complete(&rx));
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, FLIP_MSG_MAX);
+	FT_EQ(fl.grant, FLIP_MSG_MAX);
+
+	/* A fragment larger than half the window still earns a grant. */
+	flip_rx_init(&rx, FLIP_MSG_MAX, 0);
+	FT_EQ(flip_rx_add(&rx, 0, 300000, 1), FLIP_RX_NEW);
+	FT_TRUE(flip_rx_flow(&rx, &fl));
+	FT_EQ(fl.received, 300000);
+	FT_EQ(fl.grant, 300000 + FLIP_WINDOW);
+}
+
+static u32 ft_rand(u32 *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed >> 16;
+}
+
+/*
+ * A sender and a receiver, with an eighth of fragments and of RECEIVED
+ * packets lost and a quarter of fragments overtaken by the next: the
+ * message arrives whole, and nothing the receiver refuses is anything but
+ * a fragment that would leave too many gaps.
+ */
+FT_TEST(msg_transfer_survives_loss)
+{
+	u32 seed = 1, rounds = 0, odd = 0, off, len, hoff = 0, hlen = 0;
+	bool held = false;
+	struct flip_flow fl;
+	struct flip_tx tx;
+	struct flip_rx rx;
+	u64 now = 0;
+
+	flip_tx_init(&tx, 600000);
+	flip_tx_size(&tx, 1400);
+	flip_rx_init(&rx, 600000, 0);
+	while (!flip_tx_done(&tx) && rounds++ < 1000) {
+		while (flip_tx_next(&tx, &off, &len)) {
+			enum flip_rx_verdict v;
+
+			if (ft_rand(&seed) % 8 == 0)
+				continue;
+			if (!held && ft_rand(&seed) % 4 == 0) {
+				held = true;
+				hoff = off;
+				hlen = len;
+				continue;
+			}
+			v = flip_rx_add(&rx, off, len, now);
+			if (v == FLIP_RX_BAD && rx.nr != FLIP_RX_HOLES)
+				odd++;
+			if (held) {
+				held = false;
+				v = flip_rx_add(&rx, hoff, hlen, now);
+				if (v == FLIP_RX_BAD && rx.nr != FLIP_RX_HOLES)
+					odd++;
+			}
+			if (flip_rx_flow(&rx, &fl) && ft_rand(&seed) % 8)
+				flip_tx_received(&tx, &fl);
+		}
+		held = false;
+		flip_tx_arm(&tx, now, 10, 1000);
+		now = tx.timer;
+		flip_tx_expire(&tx, now);
+	}
+	FT_EQ(odd, 0);
+	FT_TRUE(flip_tx_done(&tx));
+	FT_TRUE(flip_rx_complete(&rx));
+	FT_TRUE(rounds <= 20);
+}
+
+/* A fragment of the reply to tid @tid from @src, without its data. */
+static void ft_frag(struct flip_pkt *p, u64 src, u32 tid, u32 off, u32 len,
+		    u32 total)
+{
+	ft_pkt(p, FLIP_UNIDATA, FLIP_RPC_REPLY, src, tid, &ft_port);
+	p->fh.offset = off;
+	p->fh.total = total;
+	p->datalen = len;
+	/* Only the first fragment carries the Amoeba header. */
+	p->ah.h_command = off ? 0 : 3000 + tid;
+}
+
+static void ft_received(struct flip_pkt *p, u64 src, u32 tid, u32 received,
+			u32 grant)
+{
+	ft_pkt(p, FLIP_UNIDATA, FLIP_RPC_RECEIVED, src, tid, &ft_port);
+	p->rh.flags = FLIP_RPC_F_REQUEST;
+	p->fl.received = received;
+	p->fl.grant = grant;
+}
+
+/* A request of several fragments, paced by the server's RECEIVED. */
+FT_TEST(trans_request_in_fragments)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_pcache_ent c = { .addr = 5 };
+	struct flip_link from = { 0 };
+	static struct flip_trans t;
+	struct flip_pkt p;
+	u32 first, end, off, len;
+
+	FT_EQ(flip_trans_start(&t, &ft_port, 8, 300000, &c, 0,
+			       100000 * FT_MS, tm), FLIP_ACT_REQUEST);
+	FT_EQ(t.req.total, 300000);
+	FT_EQ(t.req.frag, 0);
+	flip_tx_size(&t.req, 1000);
+	/* The first burst stops at the first window. */
+	FT_EQ(ft_drain(&t.req, &first, &end), 263);
+	FT_EQ(first, 0);
+	FT_EQ(end, 263000);
+	flip_trans_sent(&t, FT_MS);
+	FT_EQ(t.timer, FT_MS + tm->rto_initial);
+
+	/* A RECEIVED about the reply, or from a stranger, is not progress. */
+	ft_received(&p, 5, 8, 131000, 131000 + FLIP_WINDOW);
+	p.rh.flags = 0;
+	FT_EQ(flip_trans_input(&t, &p, &from, 2 * FT_MS), 0);
+	ft_received(&p, 6, 8, 131000, 131000 + FLIP_WINDOW);
+	FT_EQ(flip_trans_input(&t, &p, &from, 2 * FT_MS), 0);
+	ft_received(&p, 5, 9, 131000, 131000 + FLIP_WINDOW);
+	FT_EQ(flip_trans_input(&t, &p, &from, 2 * FT_MS), 0);
+	FT_EQ(t.req.acked, 0);
+
+	/* Progress: more granted, the rest goes, the timer moves on. */
+	ft_received(&p, 5, 8, 131000, 131000 + FLIP_WINDOW);
+	FT_EQ(flip_trans_input(&t, &p, &from, 3 * FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.req.acked, 131000);
+	FT_EQ(t.timer, 3 * FT_MS + tm->rto_initial);
+	FT_EQ(ft_drain(&t.req, &first, &end), 37);
+	FT_EQ(first, 263000);
+	FT_EQ(end, 300000);
+	FT_TRUE(!t.busy);
+	/* No news is no progress. */
+	FT_EQ(flip_trans_input(&t, &p, &from, 4 * FT_MS), 0);
+
+	/* A retransmission goes back to what the server lacks. */
+	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
+	FT_EQ(t.sends, 2);
+	FT_EQ(ft_drain(&t.req, &first, &end), 169);
+	FT_EQ(first, 131000);
+	FT_EQ(end, 300000);
+
+	/* All received: the server has it, no more data is due. */
+	ft_received(&p, 5, 8, 300000, 300000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 200 * FT_MS), 0);
+	FT_TRUE(t.busy);
+	FT_TRUE(flip_tx_done(&t.req));
+	FT_EQ(t.timer, 200 * FT_MS + tm->enquire_interval);
+	FT_EQ(ft_drain(&t.req, &first, &end), 0);
+	/* From now on a retransmission is a probe: the first fragment. */
+	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
+	FT_TRUE(flip_tx_next(&t.req, &off, &len));
+	FT_EQ(off, 0);
+	FT_EQ(len, 1000);
+	FT_TRUE(!flip_tx_next(&t.req, &off, &len));
+	FT_EQ(t.state, FLIP_TRANS_REQUEST);
+	/* A reply to a request this large measures no round trip. */
+	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_REPLY, 5, 8, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, 2000 * FT_MS), FLIP_ACT_DONE);
+	FT_EQ(t.result, FLIP_RES_OK);
+	FT_EQ(t.rtt_sample, 0);
+}
+
+/* The empty request and one of a single fragment go in one packet. */
+FT_TEST(trans_request_in_one_packet)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_pcache_ent c = { .addr = 5 };
+	static struct flip_trans t;
+	u32 first, end;
+
+	FT_EQ(flip_trans_start(&t, &ft_port, 8, 0, &c, 0, 1000 * FT_MS, tm),
+	      FLIP_ACT_REQUEST);
+	flip_tx_size(&t.req, 1000);
+	FT_EQ(ft_drain(&t.req, &first, &end), 1);
+	FT_EQ(end, 0);
+	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
+	FT_EQ(ft_drain(&t.req, &first, &end), 1);
+
+	FT_EQ(flip_trans_start(&t, &ft_port, 8, 1000, &c, 0, 1000 * FT_MS, tm),
+	      FLIP_ACT_REQUEST);
+	flip_tx_size(&t.req, 1000);
+	FT_EQ(ft_drain(&t.req, &first, &end), 1);
+	FT_EQ(end, 1000);
+	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
+	FT_EQ(ft_drain(&t.req, &first, &end), 1);
+}
+
+/* A reply of several fragments, reassembled in t->rep. */
+FT_TEST(trans_reply_in_fragments)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_pcache_ent c = { .addr = 5 };
+	struct flip_link from = { 0 };
+	struct flip_flow fl;
+	static struct flip_trans t;
+	struct flip_pkt p;
+	u32 first, end;
+
+	flip_trans_start(&t, &ft_port, 4, 100, &c, 0, 100000 * FT_MS, tm);
+	flip_tx_size(&t.req, 1000);
+	FT_EQ(ft_drain(&t.req, &first, &end), 1);
+	flip_trans_sent(&t, FT_MS);
+
+	/* Out of order: keep it, the transfer shows the server is busy. */
+	ft_frag(&p, 5, 4, 100000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 10 * FT_MS), FLIP_ACT_KEEP);
+	FT_TRUE(t.busy);
+	FT_EQ(t.rep.total, 400000);
+	FT_EQ(t.timer, 10 * FT_MS + tm->enquire_interval);
+	/* Again: already here. */
+	FT_EQ(flip_trans_input(&t, &p, &from, 11 * FT_MS), 0);
+	/* Another tid's, another server's, another total's: ignored. */
+	ft_frag(&p, 5, 3, 0, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 12 * FT_MS), 0);
+	ft_frag(&p, 6, 4, 0, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 12 * FT_MS), 0);
+	ft_frag(&p, 5, 4, 0, 50000, 300000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 12 * FT_MS), 0);
+	FT_EQ(t.rephdr.h_command, 0);
+	/* Beyond the grant: refused. */
+	ft_frag(&p, 5, 4, 300000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 13 * FT_MS), 0);
+
+	/* The first fragment brings the header. */
+	ft_frag(&p, 5, 4, 0, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 14 * FT_MS), FLIP_ACT_KEEP);
+	FT_EQ(t.rephdr.h_command, 3004);
+	/* 150000 in order: half the window used, a grant is due. */
+	ft_frag(&p, 5, 4, 50000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 15 * FT_MS),
+	      FLIP_ACT_KEEP | FLIP_ACT_RECEIVED);
+	FT_TRUE(flip_rx_flow(&t.rep, &fl));
+	FT_EQ(fl.received, 150000);
+	FT_EQ(fl.grant, 400000);
+	FT_EQ(t.state, FLIP_TRANS_REQUEST);
+	/* A lost RECEIVED: the fragment ending at 150000 asks for it again. */
+	ft_frag(&p, 5, 4, 100000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 16 * FT_MS), FLIP_ACT_RECEIVED);
+	FT_TRUE(flip_rx_flow(&t.rep, &fl));
+	FT_EQ(fl.received, 150000);
+
+	ft_frag(&p, 5, 4, 150000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
+	ft_frag(&p, 5, 4, 250000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
+	ft_frag(&p, 5, 4, 350000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
+	ft_frag(&p, 5, 4, 200000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
+	FT_EQ(t.rep.prefix, 300000);
+	/* The last gap completes it: keep, tell the server, done. */
+	ft_frag(&p, 5, 4, 300000, 50000, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 18 * FT_MS),
+	      FLIP_ACT_KEEP | FLIP_ACT_RECEIVED | FLIP_ACT_DONE);
+	FT_EQ(t.state, FLIP_TRANS_DONE);
+	FT_EQ(t.result, FLIP_RES_OK);
+	FT_EQ(t.rtt_sample, 0);
+	FT_EQ(t.rephdr.h_command, 3004);
+	FT_TRUE(flip_rx_flow(&t.rep, &fl));
+	FT_EQ(fl.received, 400000);
+	FT_EQ(fl.grant, 400000);
+	FT_EQ(flip_trans_input(&t, &p, &from, 19 * FT_MS), 0);
+}
+
+/* A NOTHERE to the first burst of a large request starts it over. */
+FT_TEST(trans_relocation_resets_request)
+{
+	const struct flip_timing *tm = &flip_timing_default;
+	struct flip_pcache_ent c = { .addr = 5 };
+	struct flip_link from = { 0 };
+	static struct flip_trans t;
+	struct flip_pkt p;
+	u32 first, end;
+
+	flip_trans_start(&t, &ft_port, 3, 10000, &c, 0, 10000 * FT_MS, tm);
+	flip_tx_size(&t.req, 1000);
+	FT_EQ(ft_drain(&t.req, &first, &end), 10);
+	ft_received(&p, 5, 3, 4000, 4000 + FLIP_WINDOW);
+	FT_EQ(flip_trans_input(&t, &p, &from, FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.req.acked, 4000);
+	ft_pkt(&p, FLIP_NOTHERE, FLIP_RPC_REQUEST, 5, 3, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, 2 * FT_MS),
+	      FLIP_ACT_FORGET | FLIP_ACT_LOCATE);
+	FT_EQ(t.moved, 5);
+	/* Nothing of it is known to have arrived at the next server. */
+	FT_EQ(t.req.total, 10000);
+	FT_EQ(t.req.frag, 0);
+	FT_EQ(t.req.acked, 0);
+	FT_EQ(t.req.next, 0);
+	FT_EQ(t.req.grant, FLIP_WINDOW);
+	FT_TRUE(!flip_tx_next(&t.req, &first, &end));
+	ft_pkt(&p, FLIP_UNIDATA, FLIP_RPC_HEREIS, 6, 0, &ft_port);
+	FT_EQ(flip_trans_input(&t, &p, &from, 3 * FT_MS), FLIP_ACT_REQUEST);
+	FT_EQ(t.server, 6);
+	FT_EQ(t.req.frag, 0);
+	flip_tx_size(&t.req, 1400);
+	FT_EQ(ft_drain(&t.req, &first, &end), 8);
+	FT_EQ(first, 0);
+	FT_EQ(end, 10000);
 }
 
 FT_TEST(pcache_keeps_rtt_per_server)
@@ -528,6 +1360,9 @@ static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(wire_control_round_trip),
 	FT_CASE(wire_rejects_bad_packets),
 	FT_CASE(wire_truncations_all_rejected),
+	FT_CASE(wire_fragment_round_trip),
+	FT_CASE(wire_received_round_trip),
+	FT_CASE(wire_rejects_bad_fragments),
 	FT_CASE(pcache_enter_lookup_expire),
 	FT_CASE(pcache_lru_and_forget),
 	FT_CASE(trans_locate_then_reply),
@@ -538,6 +1373,19 @@ static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(trans_relocates_a_moved_server),
 	FT_CASE(rtt_estimate_and_rto),
 	FT_CASE(trans_measures_round_trips),
+	FT_CASE(msg_tx_window_and_grant),
+	FT_CASE(msg_tx_goback_and_backoff),
+	FT_CASE(msg_tx_probe_and_empty),
+	FT_CASE(msg_rx_in_order),
+	FT_CASE(msg_rx_out_of_order),
+	FT_CASE(msg_rx_duplicates_and_overlaps),
+	FT_CASE(msg_rx_too_many_holes),
+	FT_CASE(msg_rx_grants),
+	FT_CASE(msg_transfer_survives_loss),
+	FT_CASE(trans_request_in_fragments),
+	FT_CASE(trans_request_in_one_packet),
+	FT_CASE(trans_reply_in_fragments),
+	FT_CASE(trans_relocation_resets_request),
 	FT_CASE(pcache_keeps_rtt_per_server),
 	FT_CASE(dedup_at_most_once),
 	FT_CASE(dedup_full_and_eviction),

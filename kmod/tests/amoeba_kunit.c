@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/net.h>
 #include <linux/uio.h>
+#include <linux/vmalloc.h>
 
 #include "../amoeba.h"
 
@@ -101,18 +102,18 @@ static int echo_server_fn(void *arg)
 {
 	struct echo_server *es = arg;
 	struct amoeba_sock *as = amoeba_sk(es->sock->sk);
-	static u8 buf[AM_MAXBUF_SMALL];
+	u8 *buf = vmalloc(AM_MAXBUF);
 	struct iov_iter it;
 	struct am_io io;
 	struct kvec kv;
 	long n;
 
-	while (es->served < es->count) {
+	while (buf && es->served < es->count) {
 		memset(&io, 0, sizeof(io));
-		io.size = sizeof(buf);
+		io.size = AM_MAXBUF;
 		kv.iov_base = buf;
-		kv.iov_len = sizeof(buf);
-		iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(buf));
+		kv.iov_len = AM_MAXBUF;
+		iov_iter_kvec(&it, ITER_DEST, &kv, 1, AM_MAXBUF);
 		n = amoeba_getreq(as, &io, &it, 5 * HZ);
 		if (n < 0)
 			break;
@@ -125,6 +126,7 @@ static int echo_server_fn(void *arg)
 			break;
 		es->served++;
 	}
+	vfree(buf);
 	complete(&es->done);
 	return 0;
 }
@@ -150,17 +152,23 @@ static long do_trans(struct socket *sock, const struct am_port *put,
 	return n;
 }
 
-/* A whole transaction through the module, both ends on this host. */
+/*
+ * Whole transactions through the module, both ends on this host: small
+ * ones, and ones of several fragments each way (64 KiB a fragment locally)
+ * up to the largest message, which needs the receiver's grants.
+ */
 static void local_rpc_round_trip(struct kunit *test)
 {
+	static const u32 sizes[] = { 0, 100, 200, 300001, AM_MAXBUF };
 	struct socket *srv = new_sock(test), *cli = new_sock(test);
-	struct echo_server es = { .sock = srv, .count = 3 };
+	struct echo_server es = { .sock = srv, .count = ARRAY_SIZE(sizes) };
 	struct sockaddr_amoeba sam;
 	struct task_struct *task;
-	static u8 req[1000], rep[1000];
+	u8 *req = vmalloc(AM_MAXBUF), *rep = vmalloc(AM_MAXBUF);
 	struct am_hdr hdr;
-	int i;
+	u32 i;
 
+	KUNIT_ASSERT_TRUE(test, req && rep);
 	KUNIT_ASSERT_EQ(test, bind_port(srv, 0x51), 0);
 	KUNIT_ASSERT_EQ(test, kernel_getsockname(srv, (struct sockaddr *)&sam),
 			(int)sizeof(sam));
@@ -168,18 +176,23 @@ static void local_rpc_round_trip(struct kunit *test)
 	task = kthread_run(echo_server_fn, &es, "amoeba-echo");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 
-	for (i = 0; i < (int)sizeof(req); i++)
-		req[i] = i * 7;
-	for (i = 0; i < 3; i++) {
-		memset(rep, 0, sizeof(rep));
+	for (i = 0; i < AM_MAXBUF; i++)
+		req[i] = i * 7 + i / 4096;
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		memset(rep, 0, AM_MAXBUF);
 		KUNIT_EXPECT_EQ(test, do_trans(cli, &sam.sam_port, req,
-					       100 * i, rep, sizeof(rep), 2000,
-					       &hdr), 100 * i);
+					       sizes[i], rep, AM_MAXBUF, 5000,
+					       &hdr), (long)sizes[i]);
 		KUNIT_EXPECT_EQ(test, hdr.h_offset, 42);
-		KUNIT_EXPECT_EQ(test, memcmp(req, rep, 100 * i), 0);
+		KUNIT_EXPECT_EQ(test, memcmp(req, rep, sizes[i]), 0);
 	}
 	wait_for_completion(&es.done);
-	KUNIT_EXPECT_EQ(test, es.served, 3);
+	KUNIT_EXPECT_EQ(test, es.served, (int)ARRAY_SIZE(sizes));
+	/* Everything reserved for reassembly was given back. */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&amoeba_sk(srv->sk)->an->rx_reserved),
+			0L);
+	vfree(req);
+	vfree(rep);
 	sock_release(cli);
 	sock_release(srv);
 }
@@ -267,12 +280,92 @@ static void duplicate_request_runs_once(struct kunit *test)
 	sock_release(srv);
 }
 
+/* A fragment of a request from a client with no socket here. */
+static void send_fragment(struct amoeba_sock *as, const struct am_port *port,
+			  u32 tid, u32 off, u32 len, u32 total, const u8 *msg)
+{
+	static const struct flip_link local;
+	struct flip_pkt p = { };
+
+	p.fh.type = FLIP_UNIDATA;
+	p.fh.max_hop = 1;
+	p.fh.dst = as->addr;
+	p.fh.src = 0xf7a6;
+	p.fh.offset = off;
+	p.fh.total = total;
+	p.rh.type = FLIP_RPC_REQUEST;
+	p.rh.port = *port;
+	p.rh.tid = tid;
+	p.ah.h_port = *port;
+	p.ah.h_command = 77;
+	p.datalen = len;
+	amoeba_xmit(as->an, &local, &p, msg + off, GFP_KERNEL);
+}
+
+/*
+ * Reassembly in the module: fragments out of order, a duplicate and an
+ * overlapping one make one request with the right data; a message larger
+ * than the socket's budget is refused; closing frees a half-arrived one.
+ */
+static void request_reassembly(struct kunit *test)
+{
+	struct socket *srv = new_sock(test);
+	struct amoeba_sock *as = amoeba_sk(srv->sk);
+	unsigned int budget = amoeba_sock_budget_kb;
+	u64 dup0 = drops(as->an, FLIP_DROP_DUP);
+	u64 frag0 = drops(as->an, FLIP_DROP_FRAGMENT);
+	u64 budget0 = drops(as->an, FLIP_DROP_BUDGET);
+	static u8 msg[5000], got[5000];
+	struct sockaddr_amoeba sam;
+	struct iov_iter it;
+	struct am_io io = { };
+	struct kvec kv = { got, sizeof(got) };
+	int i;
+
+	KUNIT_ASSERT_EQ(test, bind_port(srv, 0x71), 0);
+	kernel_getsockname(srv, (struct sockaddr *)&sam);
+	for (i = 0; i < sizeof(msg); i++)
+		msg[i] = i * 13;
+
+	send_fragment(as, &sam.sam_port, 5, 2000, 1000, 5000, msg);
+	send_fragment(as, &sam.sam_port, 5, 4000, 1000, 5000, msg);
+	send_fragment(as, &sam.sam_port, 5, 2000, 1000, 5000, msg);
+	KUNIT_EXPECT_EQ(test, drops(as->an, FLIP_DROP_DUP), dup0 + 1);
+	send_fragment(as, &sam.sam_port, 5, 2500, 1000, 5000, msg);
+	KUNIT_EXPECT_EQ(test, drops(as->an, FLIP_DROP_FRAGMENT), frag0 + 1);
+	send_fragment(as, &sam.sam_port, 5, 0, 1000, 5000, msg);
+	send_fragment(as, &sam.sam_port, 5, 1000, 1000, 5000, msg);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->npending), 0U);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->rx_reserved), 5000U);
+	send_fragment(as, &sam.sam_port, 5, 3000, 1000, 5000, msg);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->npending), 1U);
+
+	iov_iter_kvec(&it, ITER_DEST, &kv, 1, sizeof(got));
+	KUNIT_EXPECT_EQ(test, amoeba_getreq(as, &io, &it, HZ), 5000L);
+	KUNIT_EXPECT_EQ(test, io.hdr.h_command, 77);
+	KUNIT_EXPECT_EQ(test, memcmp(msg, got, sizeof(msg)), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->rx_reserved), 0U);
+
+	/* Over the budget: refused before anything is held. */
+	amoeba_sock_budget_kb = 4;
+	send_fragment(as, &sam.sam_port, 6, 0, 1000, 5000, msg);
+	amoeba_sock_budget_kb = budget;
+	KUNIT_EXPECT_EQ(test, drops(as->an, FLIP_DROP_BUDGET), budget0 + 1);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->rx_reserved), 0U);
+
+	/* Half a message, then close: kmemleak checks it is all freed. */
+	send_fragment(as, &sam.sam_port, 7, 0, 1000, 5000, msg);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(as->rx_reserved), 5000U);
+	sock_release(srv);
+}
+
 static struct kunit_case amoeba_sock_cases[] = {
 	KUNIT_CASE(fbox_known_answer),
 	KUNIT_CASE(bind_errors),
 	KUNIT_CASE(local_rpc_round_trip),
 	KUNIT_CASE(trans_unserved_port),
 	KUNIT_CASE(duplicate_request_runs_once),
+	KUNIT_CASE(request_reassembly),
 	{}
 };
 

@@ -111,11 +111,8 @@ struct am_trans {
 /* Server: reply to request @id with hdr and size bytes of buf. */
 #define AMIOC_PUTREP	_IOW(AMIOC_MAGIC, 3, struct am_io)
 
-/*
- * Largest buffer (request or reply) one RPC carries in this version: what
- * fits in one Ethernet frame after the FLIP, RPC and Amoeba headers.
- */
-#define AM_MAXBUF_SMALL	1412
+/* Largest buffer (request or reply) one RPC carries: 1 MiB. */
+#define AM_MAXBUF	(1U << 20)
 
 /*
  * Amoeba status codes.  Kernel calls report them as errno values (see
