@@ -5,7 +5,8 @@
  * or an update touches FLIP_PCACHE_WAYS entries, whatever the load, and a
  * full set gives up its least recently confirmed entry (a HEREIS or a
  * reply confirms one).  Entries not confirmed within the ttl are treated
- * as absent, so a server that moved is located again.
+ * as absent, so a server that moved is located again.  A lookup never
+ * writes, so hosts may look up while excluding only writers.
  */
 #include "flip.h"
 
@@ -35,10 +36,9 @@ const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
 	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++) {
 		if (!e->addr || !am_port_eq(&e->port, port))
 			continue;
-		if (now - e->stamp > pc->ttl) {
-			e->addr = 0;
+		/* Expired: absent, and the oldest, so reused first. */
+		if (now - e->stamp > pc->ttl)
 			return NULL;
-		}
 		return e;
 	}
 	return NULL;

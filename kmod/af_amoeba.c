@@ -388,6 +388,7 @@ static int __net_init amoeba_net_init(struct net *net)
 
 	an->net = net;
 	spin_lock_init(&an->lock);
+	seqlock_init(&an->pcache_lock);
 	hash_init(an->by_addr);
 	hash_init(an->by_port);
 	flip_pcache_init(&an->pcache, an->pcache_ent, AMOEBA_PCACHE_SIZE,

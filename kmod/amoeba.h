@@ -9,6 +9,7 @@
 
 #include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/seqlock.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -47,9 +48,11 @@ struct amoeba_counters {
 /* Per network namespace: every table a packet or a socket looks up. */
 struct amoeba_net {
 	struct net		*net;
-	spinlock_t		lock;		/* the hash tables, pcache */
+	spinlock_t		lock;		/* the hash tables */
 	DECLARE_HASHTABLE(by_addr, 8);		/* FLIP address -> socket */
 	DECLARE_HASHTABLE(by_port, 8);		/* put-port -> socket */
+	/* Lookups, one per trans, only retry if a writer was busy. */
+	seqlock_t		pcache_lock;
 	struct flip_pcache	pcache;
 	struct flip_pcache_ent	pcache_ent[AMOEBA_PCACHE_SIZE];
 	struct amoeba_counters __percpu *cnt;
@@ -213,6 +216,17 @@ void amoeba_keep_frag(struct sk_buff_head *q, struct sk_buff *skb,
 		      const struct flip_pkt *pkt);
 int amoeba_copy_frag(struct sk_buff *skb, const struct iov_iter *to,
 		     u32 room);
+
+/* portcache.c */
+bool amoeba_pcache_get(struct amoeba_net *an, const struct am_port *port,
+		       struct flip_pcache_ent *out);
+void amoeba_pcache_enter(struct amoeba_net *an, const struct am_port *port,
+			 u64 addr, const struct flip_link *link, u64 rtt);
+void amoeba_pcache_confirm(struct amoeba_net *an,
+			   const struct flip_pcache_ent *seen, u64 addr,
+			   u64 rtt);
+void amoeba_pcache_forget(struct amoeba_net *an, const struct am_port *port,
+			  u64 addr);
 
 /* link.c */
 int amoeba_link_init(void);

@@ -63,7 +63,7 @@ static int amoeba_proc_show(struct seq_file *seq, void *v)
 	}
 	rcu_read_unlock();
 
-	spin_lock_bh(&an->lock);
+	read_seqlock_excl_bh(&an->pcache_lock);
 	for (i = 0; i < AMOEBA_PCACHE_SIZE; i++) {
 		const struct flip_pcache_ent *e = &an->pcache_ent[i];
 
@@ -75,7 +75,7 @@ static int amoeba_proc_show(struct seq_file *seq, void *v)
 			   div_u64(now - e->stamp, NSEC_PER_MSEC),
 			   div_u64(e->rtt.srtt, NSEC_PER_USEC));
 	}
-	spin_unlock_bh(&an->lock);
+	read_sequnlock_excl_bh(&an->pcache_lock);
 	return 0;
 }
 

@@ -176,15 +176,6 @@ static void send_abort(struct amoeba_sock *as, struct amoeba_trans *tr)
 	amoeba_xmit(as->an, &tr->ft.link, &p, NULL, GFP_KERNEL);
 }
 
-/* The server of @tr's port is no longer at @addr. */
-static void forget_server(struct amoeba_net *an, struct amoeba_trans *tr,
-			  u64 addr)
-{
-	spin_lock_bh(&an->lock);
-	flip_pcache_forget(&an->pcache, &tr->ft.port, addr);
-	spin_unlock_bh(&an->lock);
-}
-
 /* Calls whose reply came in fragments, for a server resending the end. */
 static void recent_add(struct amoeba_sock *as, u32 tid)
 {
@@ -268,12 +259,9 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 			    FLIP_DROP_DUP);
 		return;
 	}
-	if (pkt->rh.type == FLIP_RPC_HEREIS && (act & FLIP_ACT_REQUEST)) {
-		spin_lock(&an->lock);
-		flip_pcache_enter(&an->pcache, &pkt->rh.port, pkt->fh.src, from,
-				  rtt_sample, amoeba_now());
-		spin_unlock(&an->lock);
-	}
+	if (pkt->rh.type == FLIP_RPC_HEREIS && (act & FLIP_ACT_REQUEST))
+		amoeba_pcache_enter(an, &pkt->rh.port, pkt->fh.src, from,
+				    rtt_sample);
 }
 
 /* Whether to tell the sender of @pkt that its destination is gone. */
@@ -406,13 +394,13 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 		  struct iov_iter *req, struct iov_iter *rep)
 {
 	struct amoeba_net *an = as->an;
-	const struct flip_pcache_ent *e;
-	struct flip_pcache_ent cached;
+	struct flip_pcache_ent cached = { .port = t->req.hdr.h_port };
 	struct amoeba_trans tr = { };
 	u32 room = iov_iter_count(rep);
 	unsigned int act;
 	int copy_err = 0;
 	u64 timeout_ns;
+	bool found;
 	long ret = 0;
 	s64 left;
 	int err;
@@ -426,22 +414,20 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	tr.messid = atomic_inc_return(&an->messid);
 	amoeba_count(an, AMOEBA_STAT_TRANS);
 
-	spin_lock_bh(&an->lock);
-	e = flip_pcache_lookup(&an->pcache, &t->req.hdr.h_port, amoeba_now());
-	if (e)
-		cached = *e;
-	spin_unlock_bh(&an->lock);
+	found = amoeba_pcache_get(an, &t->req.hdr.h_port, &cached);
+	if (!found)
+		cached.addr = 0;
 
 	spin_lock_bh(&as->lock);
 	act = flip_trans_start(&tr.ft, &t->req.hdr.h_port, as->next_tid++,
-			       t->req.size, e ? &cached : NULL, amoeba_now(),
-			       timeout_ns, &flip_timing_default);
+			       t->req.size, found ? &cached : NULL,
+			       amoeba_now(), timeout_ns, &flip_timing_default);
 	list_add(&tr.node, &as->trans);
 	spin_unlock_bh(&as->lock);
 
 	for (;;) {
 		if (act & FLIP_ACT_FORGET)
-			forget_server(an, &tr, tr.ft.moved);
+			amoeba_pcache_forget(an, &tr.ft.port, tr.ft.moved);
 		if (act & FLIP_ACT_LOCATE)
 			send_locate(as, &tr);
 		if (act & FLIP_ACT_REQUEST) {
@@ -485,16 +471,13 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	if (ret) {
 		if (tr.ft.result == FLIP_RES_GONE ||
 		    tr.ft.result == FLIP_RES_TIMEOUT)
-			forget_server(an, &tr, tr.ft.server);
+			amoeba_pcache_forget(an, &tr.ft.port, tr.ft.server);
 		if (tr.ft.server && tr.ft.result != FLIP_RES_GONE)
 			send_abort(as, &tr);
 		return ret;
 	}
 
-	spin_lock_bh(&an->lock);
-	flip_pcache_confirm(&an->pcache, &tr.ft.port, tr.ft.server,
-			    tr.ft.rtt_sample, amoeba_now());
-	spin_unlock_bh(&an->lock);
+	amoeba_pcache_confirm(an, &cached, tr.ft.server, tr.ft.rtt_sample);
 	t->rep.hdr = tr.ft.rephdr;
 	if (copy_err)
 		return -EFAULT;

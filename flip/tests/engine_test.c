@@ -318,7 +318,7 @@ FT_TEST(wire_rejects_bad_fragments)
 
 FT_TEST(pcache_enter_lookup_expire)
 {
-	struct flip_pcache_ent ents[8];
+	static struct flip_pcache_ent ents[8], snap[8];
 	struct flip_pcache pc;
 	struct flip_link l = { .ifindex = 3, .lladdr = { 0xaa } };
 	const struct flip_pcache_ent *e;
@@ -338,9 +338,14 @@ FT_TEST(pcache_enter_lookup_expire)
 	flip_pcache_enter(&pc, &ft_port, 56, &l, 0, 1000);
 	e = flip_pcache_lookup(&pc, &ft_port, 1900);
 	FT_TRUE(e && e->addr == 56);
+	/* Expired is absent, and looking it up writes nothing. */
+	memcpy(snap, ents, sizeof(ents));
 	FT_TRUE(!flip_pcache_lookup(&pc, &ft_port, 2001));
-	/* Expired stays expired. */
-	FT_TRUE(!flip_pcache_lookup(&pc, &ft_port, 1500));
+	FT_TRUE(!memcmp(snap, ents, sizeof(ents)));
+	/* Entering it again brings it back. */
+	flip_pcache_enter(&pc, &ft_port, 57, &l, 0, 2100);
+	e = flip_pcache_lookup(&pc, &ft_port, 2200);
+	FT_TRUE(e && e->addr == 57);
 }
 
 FT_TEST(pcache_lru_and_forget)
