@@ -62,13 +62,20 @@ run 2 "not a count" "am_server -n -1 exits 2" -- \
 run 2 "not a CPU" "am_server -c x exits 2" -- "$dir/am_server" -g 0123456789ab -c x
 run 2 "unexpected argument" "am_server with a stray argument exits 2" -- \
 	"$dir/am_server" -g 0123456789ab extra
+run 2 "not a number of milliseconds" "am_server -T 1s exits 2" -- \
+	"$dir/am_server" -g 0123456789ab -T 1s
 
 run 2 "required" "am_client without a port exits 2" -- "$dir/am_client"
 run 2 "one of -p and -g" "am_client with both -p and -g exits 2" -- \
 	"$dir/am_client" -p 0123456789ab -g 0123456789ab
 run 2 "not a count" "am_client -n 0 exits 2" -- "$dir/am_client" -p 0123456789ab -n 0
-run 2 "not a size" "am_client -s 70000 exits 2" -- \
-	"$dir/am_client" -p 0123456789ab -s 70000
+# Up to 2 x AM_MAXBUF, so that the kernel's EMSGSIZE can be tested.
+run 2 "not a size" "am_client -s 2097153 exits 2" -- \
+	"$dir/am_client" -p 0123456789ab -s 2097153
+run 2 "not a size" "am_client -r 1048577 (over AM_MAXBUF) exits 2" -- \
+	"$dir/am_client" -p 0123456789ab -r 1048577
+run 2 "not a seed" "am_client -R with a non-number exits 2" -- \
+	"$dir/am_client" -p 0123456789ab -R x
 run 2 "not milliseconds" "am_client -t 1.5 exits 2" -- \
 	"$dir/am_client" -p 0123456789ab -t 1.5
 run 2 "unknown errno name" "am_client -e ENOTANERRNO exits 2" -- \
@@ -82,6 +89,14 @@ run 2 "not an IPv4" "am_lat client-tcp with a bad address exits 2" -- \
 	"$dir/am_lat" client-tcp -a 10.0.0.1 -n 1 -w 0
 run 2 "invalid option" "am_lat server-tcp refuses client options" -- \
 	"$dir/am_lat" server-tcp -l 127.0.0.1:1 -n 5
+run 2 "not a size" "am_lat client-amoeba -s 1048577 (over AM_MAXBUF) exits 2" -- \
+	"$dir/am_lat" client-amoeba -p 0123456789ab -n 1 -w 0 -s 1048577
+run 2 "not a size" "am_lat client-amoeba -r 1048577 exits 2" -- \
+	"$dir/am_lat" client-amoeba -p 0123456789ab -n 1 -w 0 -r 1048577
+run 2 "not a size from 1 to 65536" "am_lat client-tcp -s 65537 exits 2" -- \
+	"$dir/am_lat" client-tcp -a 127.0.0.1:1 -n 1 -w 0 -s 65537
+run 2 "invalid option" "am_lat client-tcp refuses -r (AF_AMOEBA only)" -- \
+	"$dir/am_lat" client-tcp -a 127.0.0.1:1 -n 1 -w 0 -r 0
 
 run 2 "unexpected argument" "am_badinput with an argument exits 2" -- \
 	"$dir/am_badinput" extra

@@ -6,9 +6,13 @@
  * arguments, pointers the kernel must not follow, operations the family
  * does not support, timeouts, signals, and close() or shutdown() racing a
  * blocked call.
- * It also runs one transaction between a client and a server in the same
- * namespace to check the truncation rules of getreq and trans.  Output is
- * TAP; run it as root inside the test VM with amoeba.ko loaded.
+ * It also runs transactions between a client and a server in the same
+ * namespace to check the size rules of getreq, putrep and trans (cut to
+ * the buffer, full length reported, AM_MAXBUF the largest message, more
+ * room than that no error), and what a client that gives up leaves behind:
+ * a request not yet taken is withdrawn, a putrep to it fails with
+ * ECONNRESET.  Output is TAP; run it as root inside the test VM with
+ * amoeba.ko loaded.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +34,10 @@
 #include <unistd.h>
 
 #include "common.h"
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* No call here may block longer than this; if one does, give up loudly. */
 #define WATCHDOG_S	60
@@ -314,7 +322,7 @@ static void test_server_args(int fd)
 
 static void test_trans_args(int fd, const struct am_port *nobody)
 {
-	static unsigned char big[AM_MAXBUF_SMALL + 1];
+	static unsigned char big[AM_MAXBUF + 1];
 	struct am_port null_port = { { 0 } };
 	struct sigaction old;
 	struct itimerval it;
@@ -339,21 +347,30 @@ static void test_trans_args(int fd, const struct am_port *nobody)
 	t.req.size = sizeof(big);
 	CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EMSGSIZE,
 		  "trans with req.size %zu", sizeof(big));
+	/* More room than any reply needs is cut, not refused. */
 	trans_init(&t, nobody, 300);
+	t.req.buf = (uintptr_t)big;
+	t.req.size = AM_MAXBUF;
 	t.rep.buf = (uintptr_t)big;
 	t.rep.size = sizeof(big);
-	CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EMSGSIZE,
-		  "trans with rep.size %zu", sizeof(big));
+	CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EHOSTUNREACH,
+		  "trans with req.size %u and rep.size %zu (accepted) to a port nobody serves",
+		  AM_MAXBUF, sizeof(big));
+	trans_init(&t, nobody, 300);
+	t.rep.buf = (uintptr_t)big;
+	t.rep.size = UINT32_MAX;
+	CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EHOSTUNREACH,
+		  "trans with rep.size 0xffffffff (cut to AM_MAXBUF) to a port nobody serves");
 
 	CHECK_ERR(ioctl(fd, AMIOC_TRANS, (void *)1), EFAULT,
 		  "trans with argument pointer 1");
 	CHECK_ERR(ioctl(fd, AMIOC_TRANS, NULL), EFAULT,
 		  "trans with a NULL argument");
-	trans_init(&t, nobody, 300);
-	t.req.buf = 1;
-	t.req.size = 16;
-	CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EFAULT,
-		  "trans with req.buf pointer 1");
+	/*
+	 * req.buf pointer 1 passes access_ok() and faults only when the data
+	 * are sent, which a port nobody serves never gets to: see
+	 * test_local_fault().
+	 */
 	trans_init(&t, nobody, 300);
 	t.req.buf = KERNEL_PTR;
 	t.req.size = 16;
@@ -446,7 +463,7 @@ static void *local_client_run(void *arg)
  */
 static void test_local(int srv, const struct am_port *put)
 {
-	static unsigned char reply[200], big[AM_MAXBUF_SMALL + 1];
+	static unsigned char reply[200], big[AM_MAXBUF + 1];
 	static struct local_client c;
 	unsigned char got[16];
 	struct am_io io, rep;
@@ -526,6 +543,224 @@ static void test_local(int srv, const struct am_port *put)
 		       c.t.rep.hdr.h_extra == 0xbeef,
 		       "trans copies the reply header and the first 50 bytes");
 	close(c.fd);
+}
+
+/* A client thread's call, for the local tests of large and abandoned calls. */
+struct call_thread {
+	int		fd;
+	struct am_trans	t;
+	pthread_t	thread;
+	long		ret;
+	int		err;
+};
+
+static void *call_thread_run(void *arg)
+{
+	struct call_thread *c = arg;
+
+	c->ret = ioctl(c->fd, AMIOC_TRANS, &c->t);
+	c->err = errno;
+	return NULL;
+}
+
+/* Start @c->t on a fresh socket in a thread; false after a test point. */
+static bool call_thread_start(struct call_thread *c, const char *what)
+{
+	c->fd = new_socket();
+	if (pthread_create(&c->thread, NULL, call_thread_run, c)) {
+		tap_ok(false, "start a client thread for %s", what);
+		close(c->fd);
+		return false;
+	}
+	return true;
+}
+
+/* Wait for @c's call to return; bail out if it outlives its timeout. */
+static void call_thread_join(struct call_thread *c, int s, const char *what)
+{
+	if (!join_within(c->thread, s)) {
+		printf("Bail out! %s: trans hung past its timeout\n", what);
+		exit(1);
+	}
+	close(c->fd);
+}
+
+/* getreq into @size bytes at @buf, waiting at most @ms; errno kept. */
+static long getreq_within(int srv, struct am_io *io, void *buf, __u32 size,
+			  long ms)
+{
+	long n;
+	int err;
+
+	memset(io, 0, sizeof(*io));
+	io->buf = (uintptr_t)buf;
+	io->size = size;
+	set_rcvtimeo(srv, ms);
+	n = ioctl(srv, AMIOC_GETREQ, io);
+	err = errno;
+	set_rcvtimeo(srv, 0);
+	errno = err;
+	return n;
+}
+
+/*
+ * The largest message both ways between two sockets of this process,
+ * AM_MAXBUF bytes out and back, with more room than that given to getreq
+ * and trans: room is cut to AM_MAXBUF, not refused.
+ */
+static void test_local_max(int srv, const struct am_port *put)
+{
+	static unsigned char req[AM_MAXBUF], got[AM_MAXBUF];
+	static unsigned char rep[AM_MAXBUF], back[AM_MAXBUF];
+	static struct call_thread c;
+	struct am_io io, rio;
+	long n;
+
+	fill_random(req, sizeof(req), 1);
+	fill_random(rep, sizeof(rep), 2);
+	memset(&c, 0, sizeof(c));
+	trans_init(&c.t, put, 10000);
+	c.t.req.buf = (uintptr_t)req;
+	c.t.req.size = AM_MAXBUF;
+	c.t.rep.buf = (uintptr_t)back;
+	c.t.rep.size = UINT32_MAX;
+	if (!call_thread_start(&c, "an AM_MAXBUF call"))
+		return;
+
+	n = getreq_within(srv, &io, got, UINT32_MAX, 5000);
+	if (check_ok(n, errno,
+		     "getreq with io.size 0xffffffff (cut to AM_MAXBUF) of an AM_MAXBUF request")) {
+		if (!tap_ok(n == AM_MAXBUF, "getreq returns the length %u",
+			    AM_MAXBUF))
+			tap_diag("returned %ld", n);
+		tap_ok(!memcmp(got, req, sizeof(req)),
+		       "getreq copies the %u bytes as sent", AM_MAXBUF);
+		memset(&rio, 0, sizeof(rio));
+		rio.id = io.id;
+		rio.buf = (uintptr_t)rep;
+		rio.size = AM_MAXBUF;
+		CHECK_OK(ioctl(srv, AMIOC_PUTREP, &rio),
+			 "putrep of AM_MAXBUF bytes to the local client");
+	}
+	call_thread_join(&c, 15, "AM_MAXBUF call");
+	if (!tap_ok(c.ret == AM_MAXBUF,
+		    "trans with rep.size 0xffffffff returns the reply length %u",
+		    AM_MAXBUF))
+		tap_diag("returned %ld, %s", c.ret,
+			 c.ret < 0 ? errno_name(c.err) : "no error");
+	if (c.ret == AM_MAXBUF)
+		tap_ok(!memcmp(back, rep, sizeof(rep)),
+		       "trans copies the %u reply bytes as sent", AM_MAXBUF);
+}
+
+/*
+ * A client that gives up.  A request not yet taken is withdrawn: getreq
+ * never sees it.  A request taken makes its putrep fail with ECONNRESET,
+ * whether the reply fits one frame or would be streamed.  Each for a
+ * request of one frame and one in fragments.
+ */
+static void test_local_abort(int srv, const struct am_port *put)
+{
+	static const __u32 sizes[] = { 100, 100000 };
+	static unsigned char data[100000], got[100000], back[100000];
+	static struct call_thread c;
+	struct am_io io, rio;
+	uint64_t t0;
+	size_t k;
+	double ms;
+	long n;
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		memset(&c, 0, sizeof(c));
+		trans_init(&c.t, put, 300);
+		c.t.req.buf = (uintptr_t)data;
+		c.t.req.size = sizes[k];
+		if (!call_thread_start(&c, "a call nobody takes"))
+			return;
+		call_thread_join(&c, 5, "call nobody takes");
+		if (!tap_ok(c.ret == -1 && c.err == ETIMEDOUT,
+			    "a %u-byte call nobody takes fails after 300 ms with ETIMEDOUT",
+			    sizes[k]))
+			tap_diag("returned %ld, %s", c.ret,
+				 c.ret < 0 ? errno_name(c.err) : "no error");
+		n = getreq_within(srv, &io, got, sizeof(got), 300);
+		check_err(n, errno, EAGAIN,
+			  "getreq after that caller gave up (request withdrawn)");
+		if (n >= 0) {
+			/* Answer it anyway, so that it leaves no state. */
+			memset(&rio, 0, sizeof(rio));
+			rio.id = io.id;
+			ioctl(srv, AMIOC_PUTREP, &rio);
+		}
+	}
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		memset(&c, 0, sizeof(c));
+		trans_init(&c.t, put, 10000);
+		c.t.req.buf = (uintptr_t)data;
+		c.t.req.size = sizes[k];
+		c.t.rep.buf = (uintptr_t)back;
+		c.t.rep.size = sizeof(back);
+		if (!call_thread_start(&c, "a call to interrupt"))
+			return;
+		n = getreq_within(srv, &io, got, sizeof(got), 5000);
+		check_ok(n, errno, "getreq of the call to be interrupted");
+		pthread_kill(c.thread, SIGUSR1);
+		call_thread_join(&c, 3, "interrupted call");
+		if (!tap_ok(c.ret == -1 && c.err == EINTR,
+			    "the caller's trans ends with EINTR on SIGUSR1"))
+			tap_diag("returned %ld, %s", c.ret,
+				 c.ret < 0 ? errno_name(c.err) : "no error");
+		if (n < 0)
+			continue;
+		/* Its ABORT is one packet on its way: give it time to land. */
+		usleep(200000);
+		memset(&rio, 0, sizeof(rio));
+		rio.id = io.id;
+		rio.buf = (uintptr_t)data;
+		rio.size = sizes[k];
+		t0 = now_ns();
+		CHECK_ERR(ioctl(srv, AMIOC_PUTREP, &rio), ECONNRESET,
+			  "putrep of %u bytes to a caller interrupted after getreq",
+			  sizes[k]);
+		ms = ms_since(t0);
+		if (!tap_ok(ms < 1000, "that putrep returns at once"))
+			tap_diag("returned after %.1f ms", ms);
+	}
+}
+
+/*
+ * Request data the kernel cannot read, to a port that is served so that it
+ * must read them: EFAULT, in one frame or in fragments, and nothing of the
+ * request reaches the server.
+ */
+static void test_local_fault(int srv, const struct am_port *put)
+{
+	static const __u32 sizes[] = { 16, 100000 };
+	unsigned char got[64];
+	struct am_trans t;
+	struct am_io io;
+	size_t k;
+	long n;
+	int fd = new_socket();
+
+	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
+		trans_init(&t, put, 300);
+		t.req.buf = 1;
+		t.req.size = sizes[k];
+		CHECK_ERR(ioctl(fd, AMIOC_TRANS, &t), EFAULT,
+			  "trans of %u bytes from req.buf pointer 1 to a served port",
+			  sizes[k]);
+		n = getreq_within(srv, &io, got, sizeof(got), 300);
+		check_err(n, errno, EAGAIN,
+			  "getreq after it: nothing of that request arrived");
+		if (n >= 0) {
+			io.buf = 0;
+			io.size = 0;
+			ioctl(srv, AMIOC_PUTREP, &io);
+		}
+	}
+	close(fd);
 }
 
 struct blocked_call {
@@ -709,6 +944,9 @@ int main(int argc, char **argv)
 	test_trans_args(cli, &nobody);
 	test_unsupported(cli);
 	test_local(srv, &put);
+	test_local_max(srv, &put);
+	test_local_abort(srv, &put);
+	test_local_fault(srv, &put);
 	test_close_blocked(false, &nobody);
 	test_close_blocked(true, &nobody);
 	test_shutdown_blocked();

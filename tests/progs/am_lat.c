@@ -9,7 +9,9 @@
  * until killed.  TCP uses TCP_NODELAY and blocking reads and writes, UDP
  * blocking send and recv on a connected socket: the fairest simple
  * equivalents of one trans.  client-tcp-stream measures the throughput of
- * one TCP stream into server-tcp-sink, the baseline for large messages.
+ * one TCP stream into server-tcp-sink, the baseline for large messages;
+ * client-amoeba -s 1048576 -r 0 (1 MiB requests, header-only replies) is
+ * the AF_AMOEBA transfer that compares with it.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -55,7 +57,7 @@ static const struct lat_mode_info {
 	bool amoeba;
 } modes[] = {
 	[SERVER_AMOEBA]		= { "server-amoeba", "g:c:h", true, true },
-	[CLIENT_AMOEBA]		= { "client-amoeba", "p:g:n:w:s:t:c:h", false, true },
+	[CLIENT_AMOEBA]		= { "client-amoeba", "p:g:n:w:s:r:t:c:h", false, true },
 	[SERVER_TCP]		= { "server-tcp", "l:c:h", true, false },
 	[CLIENT_TCP]		= { "client-tcp", "a:n:w:s:c:h", false, false },
 	[SERVER_UDP]		= { "server-udp", "l:c:h", true, false },
@@ -72,6 +74,8 @@ struct lat_opts {
 	unsigned long iters;
 	unsigned long warmup;
 	unsigned long size;
+	bool have_rsize;	/* -r: a sized reply, not the echo */
+	unsigned long rsize;
 	unsigned long bytes;
 	unsigned long timeout;
 	long cpu;
@@ -82,7 +86,7 @@ static void usage(FILE *f, int status)
 	fprintf(f,
 		"usage: %s server-amoeba -g GETPORT [-c CPU]\n"
 		"       %s client-amoeba -p PUTPORT | -g GETPORT -n ITERS -w WARMUP\n"
-		"                 [-s SIZE] [-t TIMEOUT_MS] [-c CPU]\n"
+		"                 [-s SIZE] [-r REPLYSIZE] [-t TIMEOUT_MS] [-c CPU]\n"
 		"       %s server-tcp -l ADDR:PORT [-c CPU]\n"
 		"       %s client-tcp -a ADDR:PORT -n ITERS -w WARMUP [-s SIZE] [-c CPU]\n"
 		"       %s server-udp -l ADDR:PORT [-c CPU]\n"
@@ -90,20 +94,24 @@ static void usage(FILE *f, int status)
 		"       %s server-tcp-sink -l ADDR:PORT [-c CPU]\n"
 		"       %s client-tcp-stream -a ADDR:PORT -b BYTES [-c CPU]\n"
 		"Request/response clients send SIZE bytes and expect SIZE bytes back:\n"
-		"client-amoeba 0 to %d (default 0, header only; the server echoes\n"
+		"client-amoeba 0 to %u (default 0, header only; the server echoes\n"
 		"the request), client-tcp 1 to %d, client-udp 1 to %d (default 32).\n"
-		"They print\n"
+		"client-amoeba -r asks server-amoeba for REPLYSIZE bytes (0 to %u)\n"
+		"back instead: -s 1048576 -r 0 moves 1 MiB one way per call, to\n"
+		"compare with client-tcp-stream.  They print\n"
 		"  RESULT <amoeba|tcp|udp> n=ITERS median_us=X p99_us=X min_us=X max_us=X\n"
-		"         size=SIZE MBps=X\n"
-		"where MBps is the payload moved both ways (2 x SIZE x ITERS bytes) per\n"
-		"second of the timed loop, in 10^6 bytes.  client-tcp-stream writes BYTES\n"
+		"         size=SIZE reply=REPLYSIZE MBps=X\n"
+		"where MBps is the payload moved both ways ((SIZE + REPLYSIZE) x ITERS\n"
+		"bytes) per second of the timed loop, in 10^6 bytes, and REPLYSIZE is\n"
+		"SIZE but for client-amoeba -r.  client-tcp-stream writes BYTES\n"
 		"(up to 2^40) in 1 MiB writes, shuts down its side and waits for the\n"
 		"one-byte answer server-tcp-sink sends after end of file; it prints\n"
 		"  RESULT tcp_stream bytes=BYTES seconds=X MBps=X\n"
 		"server-amoeba prints its put-port, the other servers\n"
 		"\"listening ADDR:PORT\".\n",
 		progname, progname, progname, progname, progname, progname,
-		progname, progname, AM_MAXBUF_SMALL, MAX_TCP_SIZE, MAX_UDP_SIZE);
+		progname, progname, AM_MAXBUF, MAX_TCP_SIZE, MAX_UDP_SIZE,
+		AM_MAXBUF);
 	exit(status);
 }
 
@@ -126,18 +134,20 @@ static int parse_addr(const char *s, struct sockaddr_in *sin)
 }
 
 /*
- * Print the RESULT line of @n round trips of @size bytes each way, which
- * took @ns nanoseconds in all (the timed loop, wall clock).
+ * Print the RESULT line of @n round trips of @size bytes out and @rsize
+ * back, which took @ns nanoseconds in all (the timed loop, wall clock).
  */
 static void print_result(const char *path, double *lat, unsigned long n,
-			 unsigned long size, uint64_t ns)
+			 unsigned long size, unsigned long rsize, uint64_t ns)
 {
-	double mbps = ns ? 2.0 * (double)size * (double)n * 1000.0 / (double)ns : 0;
+	double bytes = (double)(size + rsize) * (double)n;
+	double mbps = ns ? bytes * 1000.0 / (double)ns : 0;
 
 	sort_doubles(lat, n);
-	printf("RESULT %s n=%lu median_us=%.2f p99_us=%.2f min_us=%.2f max_us=%.2f size=%lu MBps=%.2f\n",
+	printf("RESULT %s n=%lu median_us=%.2f p99_us=%.2f min_us=%.2f max_us=%.2f size=%lu reply=%lu MBps=%.2f\n",
 	       path, n, percentile_sorted(lat, n, 50),
-	       percentile_sorted(lat, n, 99), lat[0], lat[n - 1], size, mbps);
+	       percentile_sorted(lat, n, 99), lat[0], lat[n - 1], size, rsize,
+	       mbps);
 	fflush(stdout);
 }
 
@@ -153,14 +163,20 @@ static int open_amoeba(void)
 	return fd;
 }
 
+/*
+ * Echo every request, or send the reply size a sized request asks for.
+ * The data are whatever the buffer holds: only their size is measured.
+ */
 static int server_amoeba(const struct lat_opts *o)
 {
-	static unsigned char buf[AM_MAXBUF_SMALL];
+	static unsigned char buf[AM_MAXBUF];
 	struct sockaddr_amoeba sam;
 	char pbuf[PORT_STRLEN + 1];
 	struct am_io req, rep;
 	socklen_t len = sizeof(sam);
 	int fd = open_amoeba(), n;
+	uint32_t rsize;
+	uint64_t seed;
 
 	if (am_bind(fd, &o->port)) {
 		warn_errno(errno, "bind get-port %s", port_format(&o->port, pbuf));
@@ -185,9 +201,12 @@ static int server_amoeba(const struct lat_opts *o)
 		}
 		if ((size_t)n > sizeof(buf))
 			n = sizeof(buf);
+		if (amt_get_sized(&req.hdr, &rsize, &seed))
+			n = (int)(rsize > AM_MAXBUF ? AM_MAXBUF : rsize);
 		memset(&rep, 0, sizeof(rep));
 		rep.hdr = req.hdr;
 		rep.hdr.h_status = STD_OK;
+		rep.hdr.h_size = amt_h_size((unsigned long)n);
 		rep.buf = (uintptr_t)buf;
 		rep.size = (__u32)n;
 		rep.id = req.id;
@@ -200,8 +219,9 @@ static int server_amoeba(const struct lat_opts *o)
 
 static int client_amoeba(const struct lat_opts *o)
 {
-	static unsigned char req_buf[AM_MAXBUF_SMALL], rep_buf[AM_MAXBUF_SMALL];
+	static unsigned char req_buf[AM_MAXBUF], rep_buf[AM_MAXBUF];
 	unsigned long total = o->warmup + o->iters, i;
+	unsigned long rsize = o->have_rsize ? o->rsize : o->size;
 	double *lat = malloc(o->iters * sizeof(*lat));
 	char pbuf[PORT_STRLEN + 1];
 	int fd = open_amoeba(), n;
@@ -216,12 +236,14 @@ static int client_amoeba(const struct lat_opts *o)
 	for (i = 0; i < total; i++) {
 		memset(&t, 0, sizeof(t));
 		t.req.hdr.h_port = o->port;
+		if (o->have_rsize)
+			amt_set_sized(&t.req.hdr, (uint32_t)rsize, 0);
 		t.req.hdr.h_offset = (__s32)i;
-		t.req.hdr.h_size = (__u16)o->size;
+		t.req.hdr.h_size = amt_h_size(o->size);
 		t.req.buf = (uintptr_t)req_buf;
 		t.req.size = (__u32)o->size;
 		t.rep.buf = (uintptr_t)rep_buf;
-		t.rep.size = (__u32)o->size;
+		t.rep.size = (__u32)rsize;
 		t.timeout_ms = (__u32)o->timeout;
 		t0 = now_ns();
 		if (i == o->warmup)
@@ -234,13 +256,14 @@ static int client_amoeba(const struct lat_opts *o)
 		}
 		if (i >= o->warmup)
 			lat[i - o->warmup] = (double)(now_ns() - t0) / 1000.0;
-		if ((unsigned long)n != o->size) {
+		if ((unsigned long)n != rsize) {
 			warnx_msg("trans %lu: %d reply bytes, expected %lu",
-				  i, n, o->size);
+				  i, n, rsize);
 			return 1;
 		}
 	}
-	print_result("amoeba", lat, o->iters, o->size, now_ns() - start);
+	print_result("amoeba", lat, o->iters, o->size, rsize,
+		     now_ns() - start);
 	return 0;
 }
 
@@ -412,7 +435,7 @@ static int client_tcp(const struct lat_opts *o)
 			lat[i - o->warmup] = (double)(now_ns() - t0) / 1000.0;
 	}
 	close(fd);
-	print_result("tcp", lat, o->iters, o->size, now_ns() - start);
+	print_result("tcp", lat, o->iters, o->size, o->size, now_ns() - start);
 	return 0;
 }
 
@@ -519,7 +542,7 @@ static int client_udp(const struct lat_opts *o)
 		}
 	}
 	close(fd);
-	print_result("udp", lat, o->iters, o->size, now_ns() - start);
+	print_result("udp", lat, o->iters, o->size, o->size, now_ns() - start);
 	return 0;
 }
 
@@ -667,9 +690,15 @@ int main(int argc, char **argv)
 			have_w = true;
 			break;
 		case 's':
-			o.size = opt_ulong('s', optarg, 0, MAX_TCP_SIZE,
+			/* The mode's own limit is checked below. */
+			o.size = opt_ulong('s', optarg, 0, AM_MAXBUF,
 					   "a size", usage);
 			have_s = true;
+			break;
+		case 'r':
+			o.rsize = opt_ulong('r', optarg, 0, AM_MAXBUF,
+					    "a size", usage);
+			o.have_rsize = true;
 			break;
 		case 'b':
 			o.bytes = opt_ulong('b', optarg, 1, MAX_STREAM_BYTES,
@@ -716,7 +745,7 @@ int main(int argc, char **argv)
 	/* Header only for AF_AMOEBA, 32 bytes (the header's size) otherwise. */
 	if (!have_s)
 		o.size = amoeba ? 0 : 32;
-	max_size = m == CLIENT_AMOEBA ? AM_MAXBUF_SMALL :
+	max_size = m == CLIENT_AMOEBA ? AM_MAXBUF :
 		   m == CLIENT_UDP ? MAX_UDP_SIZE : MAX_TCP_SIZE;
 	if (o.size > max_size || (!amoeba && o.size == 0)) {
 		warnx_msg("%s: -s %lu: not a size from %d to %lu", mode,

@@ -36,6 +36,8 @@
 #define AM_HDR_LEN		32
 /* What the frame would carry if nothing were broken: one header-only request. */
 #define PAYLOAD_LEN		(RPC_HDR_LEN + AM_HDR_LEN)
+/* The message the "fragment" piece claims to be part of: too short for it. */
+#define FRAG_TOTAL		(100 + AM_HDR_LEN - 1)
 #define SRC_FLIP_ADDR		0x00000000feed0001ULL
 #define BROADCAST_FLIP_ADDR	0xffffffffffffffffULL
 
@@ -54,13 +56,14 @@ static void usage(FILE *f, int status)
 		"    version   FLIP version 9\n"
 		"    type      FLIP type 77\n"
 		"    length    FLIP length larger than the frame\n"
-		"    fragment  offset 100 of a larger message\n"
+		"    fragment  a piece that runs past the end of its message\n"
+		"              (%d bytes at offset 100 of a %d-byte one)\n"
 		"    hops      act_hop 9 > max_hop 2\n"
 		"    rpctype   RPC type 99 in a valid FLIP packet\n"
 		"  FLIPADDR   destination FLIP address, 16 hex digits (default:\n"
 		"             broadcast, sent as MULTIDATA; with it, UNIDATA)\n"
 		"Sends one frame of Ethernet type 0x%04x to ff:ff:ff:ff:ff:ff.\n",
-		progname, ETH_P_FLIP);
+		progname, AM_HDR_LEN, FRAG_TOTAL, ETH_P_FLIP);
 	exit(status);
 }
 
@@ -161,8 +164,13 @@ int main(int argc, char **argv)
 		length = PAYLOAD_LEN + 1000;
 		total = length;
 	} else if (!strcmp(kind, "fragment")) {
+		/*
+		 * A later piece has no Amoeba header: its data are the
+		 * AM_HDR_LEN bytes after the RPC header, one more than the
+		 * message has room for after offset 100.
+		 */
 		offset = 100;
-		total = PAYLOAD_LEN + 100;
+		total = FRAG_TOTAL;
 	} else if (!strcmp(kind, "hops")) {
 		act_hop = 9;
 		max_hop = 2;

@@ -4,11 +4,18 @@
  * prints the matching put-port on stdout for the script that started it,
  * then serves requests with getreq/putrep: the reply header is the request
  * header with h_status 0 and h_offset one higher, the reply data the
- * request data.  It remembers every (h_extra, h_offset) pair it executed so
- * that tests under packet loss and duplication can tell whether a request
- * ran more than once (at-most-once), and says so when it exits.  With -t,
- * several threads serve one socket; SIGTERM or SIGINT stops them through
- * shutdown(SHUT_RD), which wakes every blocked getreq.
+ * request data, of any size up to AM_MAXBUF; a request with h_command
+ * AMT_CMD_SIZED gets instead a reply of the size it asks for, filled with
+ * pseudo-random bytes from its seed (see common.h).  It remembers every
+ * (h_extra, h_offset) pair it executed so that tests under packet loss and
+ * duplication can tell whether a request ran more than once (at-most-once),
+ * and says so when it exits.  Every failed putrep is reported on stderr
+ * with its errno, size and duration, and counted by errno in the summary,
+ * because a client that went away is seen only there.  With -H it prints
+ * the SHA-256 of every request and reply, for a test to compare with what
+ * the client hashed.  With -t, several threads serve one socket; SIGTERM or
+ * SIGINT stops them through shutdown(SHUT_RD), which wakes every blocked
+ * getreq.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,11 +27,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common.h"
 
 #define MAX_THREADS	64
+/* putrep failures are counted per errno below this; others as "other". */
+#define MAX_ERRNO	256
 
 /* Set of executed (h_extra, h_offset) pairs: open addressing, 0 = empty. */
 struct exec_set {
@@ -38,10 +48,12 @@ struct server {
 	int		fd;
 	unsigned long	count;		/* stop after this many; 0: never */
 	unsigned long	delay_ms;
+	bool		hash;		/* -H: print SHA-256 of each call */
 	pthread_t	main;
 	pthread_mutex_t	lock;
 	struct exec_set	seen;
 	unsigned long	served, repeated, failed;
+	unsigned long	putrep_err[MAX_ERRNO + 1];	/* [MAX_ERRNO]: other */
 	unsigned int	alive;
 };
 
@@ -50,16 +62,32 @@ static bool quiet;
 static void usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: %s -g GETPORT [-n COUNT] [-d MS] [-t THREADS] [-c CPU] [-q]\n"
+		"usage: %s -g GETPORT [-n COUNT] [-d MS] [-T MS] [-t THREADS] [-c CPU]\n"
+		"       %*s [-H] [-q]\n"
 		"  -g GETPORT  get-port to serve, 12 hex digits (secret)\n"
 		"  -n COUNT    exit after COUNT requests (default 0: forever)\n"
 		"  -d MS       work MS milliseconds on each request before\n"
 		"              replying (a slow server, to kill mid-call)\n"
+		"  -T MS       a reply larger than one frame may take MS\n"
+		"              milliseconds to stream (SO_SNDTIMEO; default 0:\n"
+		"              the module's trans_timeout_ms)\n"
 		"  -t THREADS  serve with THREADS threads on one socket\n"
 		"  -c CPU      pin to CPU\n"
+		"  -H          print on stdout, for every call answered,\n"
+		"              \"served h_extra E h_offset O: request N bytes\n"
+		"              sha256 X, reply M bytes sha256 Y\"\n"
 		"  -q          no messages on stderr but errors\n"
-		"Prints the put-port on stdout, then echoes every request.\n",
-		progname);
+		"Prints the put-port on stdout, then answers every request: with\n"
+		"its own data (echo, up to %u bytes), or, if h_command is %d, with\n"
+		"the number of pseudo-random bytes it asks for (see am_client -r).\n"
+		"A failed putrep is reported on stderr as\n"
+		"  %s: putrep id I (N bytes, after MS ms): ERRNO (message)\n"
+		"and counted by errno in the summary line printed on exit:\n"
+		"  %s: served N requests, R repeated (h_extra,h_offset), E errors\n"
+		"  [; putrep failed: ERRNO COUNT ...]\n"
+		"Exits 1 if any getreq or putrep failed.\n",
+		progname, (int)strlen(progname), "", AM_MAXBUF, AMT_CMD_SIZED,
+		progname, progname);
 	exit(status);
 }
 
@@ -114,76 +142,165 @@ static void finish(struct server *srv)
 	pthread_kill(srv->main, SIGUSR1);
 }
 
-/* One serving thread: getreq, echo, putrep, until the socket shuts down. */
-static void *serve(void *arg)
+/* Wait for the next request into @buf; its full length, or -1 at the end. */
+static long next_request(struct server *srv, struct am_io *req,
+			 unsigned char *buf)
 {
-	struct server *srv = arg;
-	unsigned char buf[AM_MAXBUF_SMALL];
-	struct am_io req, rep;
-	uint64_t key;
-	bool again;
 	long n;
 
 	for (;;) {
-		memset(&req, 0, sizeof(req));
-		req.buf = (uintptr_t)buf;
-		req.size = sizeof(buf);
-		n = ioctl(srv->fd, AMIOC_GETREQ, &req);
-		if (n < 0 && errno == EINTR)
+		memset(req, 0, sizeof(*req));
+		req->buf = (uintptr_t)buf;
+		req->size = AM_MAXBUF;
+		n = ioctl(srv->fd, AMIOC_GETREQ, req);
+		if (n >= 0)
+			return n;
+		if (errno == EINTR)
 			continue;
-		if (n < 0) {
-			if (errno == ESHUTDOWN)
-				break;
+		if (errno != ESHUTDOWN) {
 			warn_errno(errno, "getreq");
 			pthread_mutex_lock(&srv->lock);
 			srv->failed++;
 			pthread_mutex_unlock(&srv->lock);
-			break;
 		}
-		if ((size_t)n > sizeof(buf))
-			n = sizeof(buf);
+		return -1;
+	}
+}
 
-		key = (uint64_t)req.hdr.h_extra << 32 |
-		      (uint32_t)req.hdr.h_offset;
+/* Note a request's (h_extra, h_offset); say so if it ran before. */
+static void record(struct server *srv, const struct am_io *req)
+{
+	uint64_t key = (uint64_t)req->hdr.h_extra << 32 |
+		       (uint32_t)req->hdr.h_offset;
+	bool again;
+
+	pthread_mutex_lock(&srv->lock);
+	again = exec_set_add(&srv->seen, key);
+	if (again)
+		srv->repeated++;
+	/* One line per event, but a storm should not flood. */
+	if (again && srv->repeated <= 10 && !quiet)
+		fprintf(stderr,
+			"%s: request h_extra %u h_offset %d (id %u) executed again\n",
+			progname, req->hdr.h_extra, req->hdr.h_offset, req->id);
+	pthread_mutex_unlock(&srv->lock);
+}
+
+/*
+ * Turn the request in @buf (@len bytes) into its reply in place: the echo,
+ * or the pseudo-random data a sized request asks for.  Returns the reply
+ * length.
+ */
+static uint32_t make_reply(const struct am_io *req, struct am_io *rep,
+			   unsigned char *buf, uint32_t len)
+{
+	uint32_t size;
+	uint64_t seed;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->hdr = req->hdr;
+	rep->hdr.h_status = STD_OK;
+	rep->hdr.h_offset = (__s32)((uint32_t)req->hdr.h_offset + 1);
+	rep->id = req->id;
+	rep->buf = (uintptr_t)buf;
+	if (amt_get_sized(&req->hdr, &size, &seed)) {
+		/* A reply the kernel would refuse is the client's mistake. */
+		if (size > AM_MAXBUF) {
+			rep->hdr.h_status = STD_ARGBAD;
+			size = 0;
+		}
+		fill_random(buf, size, seed);
+		len = size;
+	}
+	rep->hdr.h_size = amt_h_size(len);
+	rep->size = len;
+	return len;
+}
+
+/* One serving thread: getreq, echo, putrep, until the socket shuts down. */
+static void *serve(void *arg)
+{
+	char qhash[SHA256_STRLEN + 1], rhash[SHA256_STRLEN + 1];
+	unsigned char *buf = malloc(AM_MAXBUF);
+	struct server *srv = arg;
+	struct am_io req, rep;
+	uint32_t qlen, rlen;
+	uint64_t t0;
+	long n;
+	int err;
+
+	if (!buf) {
+		warnx_msg("out of memory for a %u-byte buffer", AM_MAXBUF);
 		pthread_mutex_lock(&srv->lock);
-		again = exec_set_add(&srv->seen, key);
-		if (again)
-			srv->repeated++;
-		/* One line per event, but a storm should not flood. */
-		if (again && srv->repeated <= 10 && !quiet)
-			fprintf(stderr,
-				"%s: request h_extra %u h_offset %d (id %u) executed again\n",
-				progname, req.hdr.h_extra, req.hdr.h_offset,
-				req.id);
+		srv->failed++;
 		pthread_mutex_unlock(&srv->lock);
-
+		goto out;
+	}
+	while ((n = next_request(srv, &req, buf)) >= 0) {
+		/* The kernel cut the copy to the buffer; the rest is lost. */
+		qlen = n > AM_MAXBUF ? AM_MAXBUF : (uint32_t)n;
+		record(srv, &req);
+		if (srv->hash)
+			sha256_hex(buf, qlen, qhash);
 		if (srv->delay_ms)
 			usleep(srv->delay_ms * 1000);
-		memset(&rep, 0, sizeof(rep));
-		rep.hdr = req.hdr;
-		rep.hdr.h_status = STD_OK;
-		rep.hdr.h_offset = (__s32)((uint32_t)req.hdr.h_offset + 1);
-		rep.hdr.h_size = (__u16)n;
-		rep.buf = (uintptr_t)buf;
-		rep.size = (__u32)n;
-		rep.id = req.id;
+		rlen = make_reply(&req, &rep, buf, qlen);
+		if (srv->hash)
+			sha256_hex(buf, rlen, rhash);
+
+		t0 = now_ns();
 		n = ioctl(srv->fd, AMIOC_PUTREP, &rep);
+		err = errno;
 		if (n < 0)
-			warn_errno(errno, "putrep id %u", req.id);
+			warn_errno(err, "putrep id %u (%u bytes, after %.0f ms)",
+				   req.id, rlen,
+				   (double)(now_ns() - t0) / 1e6);
 		pthread_mutex_lock(&srv->lock);
-		if (n < 0)
+		if (n < 0) {
 			srv->failed++;
-		else
+			srv->putrep_err[err > 0 && err < MAX_ERRNO ? err :
+					MAX_ERRNO]++;
+		} else {
 			srv->served++;
+			if (srv->hash) {
+				printf("%s: served h_extra %u h_offset %d: request %u bytes sha256 %s, reply %u bytes sha256 %s\n",
+				       progname, req.hdr.h_extra,
+				       req.hdr.h_offset, qlen, qhash, rlen,
+				       rhash);
+				fflush(stdout);
+			}
+		}
 		if (srv->count && srv->served == srv->count)
 			finish(srv);
 		pthread_mutex_unlock(&srv->lock);
 	}
+out:
+	free(buf);
 	pthread_mutex_lock(&srv->lock);
 	if (--srv->alive == 0)
 		finish(srv);
 	pthread_mutex_unlock(&srv->lock);
 	return NULL;
+}
+
+/* The summary line: how many calls, and every putrep errno seen. */
+static void print_summary(const struct server *srv)
+{
+	const char *sep = "; putrep failed:";
+	int e;
+
+	fprintf(stderr,
+		"%s: served %lu requests, %lu repeated (h_extra,h_offset), %lu errors",
+		progname, srv->served, srv->repeated, srv->failed);
+	for (e = 1; e <= MAX_ERRNO; e++) {
+		if (!srv->putrep_err[e])
+			continue;
+		fprintf(stderr, "%s %s %lu", sep,
+			e == MAX_ERRNO ? "other" : errno_name(e),
+			srv->putrep_err[e]);
+		sep = ",";
+	}
+	fputc('\n', stderr);
 }
 
 int main(int argc, char **argv)
@@ -194,7 +311,7 @@ int main(int argc, char **argv)
 	};
 	static struct server srv = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	char pbuf[PORT_STRLEN + 1], fbuf[PORT_STRLEN + 1];
-	unsigned long cpu, nthreads = 1, k;
+	unsigned long cpu, nthreads = 1, sndtimeo = 0, k;
 	struct am_port get, put, kput;
 	struct sockaddr_amoeba sam;
 	bool have_get = false;
@@ -204,7 +321,7 @@ int main(int argc, char **argv)
 	int fd, ch, sig;
 
 	set_progname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "g:n:d:t:c:qh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "g:n:d:T:t:c:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			if (port_parse(optarg, &get) || port_is_null(&get)) {
@@ -222,6 +339,10 @@ int main(int argc, char **argv)
 			srv.delay_ms = opt_ulong('d', optarg, 0, 3600000,
 						 "a number of milliseconds", usage);
 			break;
+		case 'T':
+			sndtimeo = opt_ulong('T', optarg, 0, 3600000,
+					     "a number of milliseconds", usage);
+			break;
 		case 't':
 			nthreads = opt_ulong('t', optarg, 1, MAX_THREADS,
 					     "a thread count", usage);
@@ -233,6 +354,9 @@ int main(int argc, char **argv)
 				warn_errno(errno, "pin to CPU %lu", cpu);
 				exit(1);
 			}
+			break;
+		case 'H':
+			srv.hash = true;
 			break;
 		case 'q':
 			quiet = true;
@@ -265,6 +389,18 @@ int main(int argc, char **argv)
 		warn_errno(errno, "socket(family %d, SOCK_DGRAM) (is amoeba.ko loaded?)",
 			   am_family());
 		exit(1);
+	}
+	if (sndtimeo) {
+		struct timeval tv = {
+			.tv_sec = (time_t)(sndtimeo / 1000),
+			.tv_usec = (suseconds_t)(sndtimeo % 1000 * 1000),
+		};
+
+		if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+			warn_errno(errno, "setsockopt SO_SNDTIMEO %lu ms",
+				   sndtimeo);
+			exit(1);
+		}
 	}
 	if (am_bind(fd, &get)) {
 		warn_errno(errno, "bind get-port %s", port_format(&get, pbuf));
@@ -308,9 +444,7 @@ int main(int argc, char **argv)
 		pthread_join(threads[k], NULL);
 	free(threads);
 	close(fd);
-	if (!quiet)
-		fprintf(stderr,
-			"%s: served %lu requests, %lu repeated (h_extra,h_offset), %lu errors\n",
-			progname, srv.served, srv.repeated, srv.failed);
+	if (!quiet || srv.failed)
+		print_summary(&srv);
 	return srv.failed ? 1 : 0;
 }

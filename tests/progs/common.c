@@ -177,6 +177,85 @@ int am_bind(int fd, const struct am_port *get)
 	return bind(fd, (struct sockaddr *)&sam, sizeof(sam));
 }
 
+void amt_set_sized(struct am_hdr *h, uint32_t size, uint64_t seed)
+{
+	int i;
+
+	h->h_command = AMT_CMD_SIZED;
+	for (i = 0; i < 3; i++)
+		h->h_priv.prv_object[i] = (__u8)(size >> (8 * i));
+	for (i = 0; i < AM_PORTSIZE; i++)
+		h->h_signature.p[i] = (__u8)(seed >> (8 * i));
+}
+
+bool amt_get_sized(const struct am_hdr *h, uint32_t *size, uint64_t *seed)
+{
+	int i;
+
+	if (h->h_command != AMT_CMD_SIZED)
+		return false;
+	*size = 0;
+	for (i = 0; i < 3; i++)
+		*size |= (uint32_t)h->h_priv.prv_object[i] << (8 * i);
+	*seed = 0;
+	for (i = 0; i < AM_PORTSIZE; i++)
+		*seed |= (uint64_t)h->h_signature.p[i] << (8 * i);
+	return true;
+}
+
+static uint64_t splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+void fill_random(void *buf, size_t len, uint64_t seed)
+{
+	unsigned char *p = buf;
+	uint64_t state = seed, v;
+	size_t i;
+
+	/* Byte by byte, so that the stream does not depend on alignment. */
+	while (len) {
+		v = splitmix64(&state);
+		for (i = 0; i < 8 && len; i++, len--) {
+			*p++ = (unsigned char)v;
+			v >>= 8;
+		}
+	}
+}
+
+uint64_t seed_mix(uint64_t a, uint64_t b)
+{
+	uint64_t state = a ^ (b * 0xd1342543de82ef95ULL);
+
+	return splitmix64(&state);
+}
+
+char *sha256_hex(const void *buf, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX ctx;
+	int i;
+
+	if (!SHA256_Init(&ctx) || !SHA256_Update(&ctx, buf, len) ||
+	    !SHA256_Final(md, &ctx)) {
+		/* A check that cannot hash must not pass: stop loudly. */
+		warnx_msg("SHA-256 from libcrypto failed");
+		exit(1);
+	}
+	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
+		out[2 * i] = digits[md[i] >> 4];
+		out[2 * i + 1] = digits[md[i] & 0xf];
+	}
+	out[SHA256_STRLEN] = '\0';
+	return out;
+}
+
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
 		unsigned long *out)
 {

@@ -3,9 +3,10 @@
  * Helpers shared by the AF_AMOEBA test programs: finding the address family
  * the module registered, reading and printing ports, computing a put-port
  * from a get-port the way the kernel does, time stamps and percentiles for
- * the benchmarks, errno names for messages and for -e options, and a tiny
- * TAP emitter for the test programs.  Every program links this so that all
- * of them agree on these details.
+ * the benchmarks, errno names for messages and for -e options, a tiny TAP
+ * emitter for the test programs, and for large messages the sized-reply
+ * convention of the servers, reproducible pseudo-random data and SHA-256.
+ * Every program links this so that all of them agree on these details.
  */
 #ifndef AM_TESTS_COMMON_H
 #define AM_TESTS_COMMON_H
@@ -25,6 +26,34 @@
 
 /* Characters in a printed port: 6 bytes as 12 lowercase hex digits. */
 #define PORT_STRLEN	(2 * AM_PORTSIZE)
+
+/* Characters in a printed SHA-256: 32 bytes as 64 lowercase hex digits. */
+#define SHA256_STRLEN	64
+
+/*
+ * What a request to am_server or am_lat's server-amoeba asks for, in
+ * h_command.  Anything but AMT_CMD_SIZED is echoed.  AMT_CMD_SIZED asks
+ * for a reply of its own size, filled by fill_random() from a seed, so that
+ * requests and replies of different sizes (a 1 MiB request with an empty
+ * reply, a tiny request with a 1 MiB reply) can be tested and measured.
+ * The size travels in h_priv.prv_object (24 bits, low byte first, as an
+ * object number) and the seed in h_signature (48 bits): fields the kernel
+ * carries untouched and the servers have no other use for.
+ */
+#define AMT_CMD_ECHO	1
+#define AMT_CMD_SIZED	2
+#define AMT_SIZED_MAX	((1UL << 24) - 1)
+#define AMT_SEED_MASK	((1ULL << 48) - 1)
+
+void amt_set_sized(struct am_hdr *h, uint32_t size, uint64_t seed);
+/* True if @h asks for a sized reply; then sets @size and @seed. */
+bool amt_get_sized(const struct am_hdr *h, uint32_t *size, uint64_t *seed);
+
+/* h_size is 16 bits and only informative: saturate rather than wrap. */
+static inline uint16_t amt_h_size(unsigned long size)
+{
+	return size > 0xffff ? 0xffff : (uint16_t)size;
+}
 
 extern const char *progname;
 
@@ -72,6 +101,19 @@ unsigned long opt_ulong(int opt, const char *arg, unsigned long min,
 			void (*usage)(FILE *f, int status));
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
 		unsigned long *out);
+
+/*
+ * Fill @buf with @len pseudo-random bytes, a stream that depends only on
+ * @seed (splitmix64, little-endian), so that both ends of a test can
+ * produce the same data without sending it.
+ */
+void fill_random(void *buf, size_t len, uint64_t seed);
+
+/* One 64-bit value mixed from @a and @b, for per-call seeds. */
+uint64_t seed_mix(uint64_t a, uint64_t b);
+
+/* SHA-256 of @len bytes at @buf, as 64 hex digits in @out (65 bytes). */
+char *sha256_hex(const void *buf, size_t len, char *out);
 
 /* Errno value of a name such as "EHOSTUNREACH"; -1 if unknown. */
 int errno_from_name(const char *name);

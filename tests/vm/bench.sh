@@ -5,17 +5,20 @@
 #   - header-only round trips: an AF_AMOEBA trans with no data, and TCP
 #     (TCP_NODELAY) and UDP request/responses of 32 bytes, the size of the
 #     Amoeba header: ITERS timed round trips after WARMUP untimed ones;
-#   - the largest message there is, 1412 bytes (AM_MAXBUF_SMALL) each way,
-#     over AF_AMOEBA, TCP and UDP: BIG_ITERS after BIG_WARMUP;
+#   - the largest message that fits one frame, 1412 bytes each way, over
+#     AF_AMOEBA, TCP and UDP: BIG_ITERS after BIG_WARMUP;
+#   - 1 MiB (AM_MAXBUF) AF_AMOEBA messages: MIB_ITERS calls after
+#     MIB_WARMUP of a 1 MiB request with a header-only reply (one way, as
+#     the TCP stream), then as many 1 MiB echoes (both ways);
 #   - one TCP stream of STREAM_BYTES into a sink (after an untimed stream of
-#     32 MiB), the baseline for 1 MiB messages, which AF_AMOEBA cannot carry
-#     yet.
+#     32 MiB), the baseline for the 1 MiB messages.
 # Prints "bench: ..." lines describing the run and one RESULT line per
 # measurement (see am_lat --help); exits non-zero if any measurement fails.
 #
 # Environment: IP (full iproute2), PROGS (test programs), MODDIR
-# (amoeba.ko); ITERS, WARMUP, BIG_ITERS, BIG_WARMUP and STREAM_BYTES
-# override the defaults below (pass them on the kernel command line).
+# (amoeba.ko); ITERS, WARMUP, BIG_ITERS, BIG_WARMUP, MIB_ITERS, MIB_WARMUP
+# and STREAM_BYTES override the defaults below (pass them on the kernel
+# command line).
 
 IP=${IP:-ip}
 PROGS=${PROGS:-/progs}
@@ -24,6 +27,9 @@ ITERS=${ITERS:-100000}
 WARMUP=${WARMUP:-10000}
 BIG_ITERS=${BIG_ITERS:-20000}
 BIG_WARMUP=${BIG_WARMUP:-2000}
+MIB_ITERS=${MIB_ITERS:-256}
+MIB_WARMUP=${MIB_WARMUP:-16}
+MIB=1048576
 STREAM_BYTES=${STREAM_BYTES:-268435456}
 BIG=1412
 SRV=10.99.0.2
@@ -76,6 +82,7 @@ echo "bench: kernel $(uname -r), $cpus virtual CPU(s), client and server not pin
 echo "bench: hostA -> hostB over veth+bridge"
 echo "bench: header-only: $ITERS round trips after $WARMUP warm-up"
 echo "bench: $BIG bytes each way: $BIG_ITERS round trips after $BIG_WARMUP warm-up"
+echo "bench: 1 MiB AF_AMOEBA: $MIB_ITERS calls after $MIB_WARMUP warm-up, with an empty reply, then echoed"
 echo "bench: TCP stream: $STREAM_BYTES bytes in 1 MiB writes after 32 MiB warm-up"
 
 start=$(date +%s)
@@ -85,6 +92,10 @@ client udp 600 client-udp -a "$SRV:7001" -n "$ITERS" -w "$WARMUP" -s 32
 client amoeba-big 300 client-amoeba -p "$P" -n "$BIG_ITERS" -w "$BIG_WARMUP" -s $BIG
 client tcp-big 300 client-tcp -a "$SRV:7000" -n "$BIG_ITERS" -w "$BIG_WARMUP" -s $BIG
 client udp-big 300 client-udp -a "$SRV:7001" -n "$BIG_ITERS" -w "$BIG_WARMUP" -s $BIG
+client amoeba-mib 600 client-amoeba -p "$P" -n "$MIB_ITERS" -w "$MIB_WARMUP" \
+	-s $MIB -r 0
+client amoeba-mib-echo 600 client-amoeba -p "$P" -n "$MIB_ITERS" \
+	-w "$MIB_WARMUP" -s $MIB
 client stream-warmup 60 client-tcp-stream -a "$SRV:7002" -b 33554432 >/dev/null
 client stream 120 client-tcp-stream -a "$SRV:7002" -b "$STREAM_BYTES"
 echo "bench: measurements took $(($(date +%s) - start)) s"

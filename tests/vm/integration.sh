@@ -4,8 +4,12 @@
 # joined by veths to a bridge act as three machines: a server in hostB is
 # found by broadcast locate and used from hostA and hostC, bad input is
 # refused with the documented errors, crafted bad frames are dropped and
-# counted, a dead server is reported without hanging, and the module can
-# be unloaded only when no socket holds it.  Prints TAP on stdout.
+# counted, a dead server is reported without hanging, messages up to 1 MiB
+# arrive intact between hosts and within one (SHA-256 at both ends), a
+# client that dies or gives up makes putrep fail promptly and its queued
+# request vanish, the memory budget for requests drops fragments and
+# counts them, and the module can be unloaded only when no socket holds
+# it.  Prints TAP on stdout.
 #
 # Environment: IP and TC are full iproute2 binaries (busybox ip lacks
 # netns), PROGS holds the test programs, MODDIR holds amoeba.ko; veth,
@@ -16,6 +20,8 @@ TC=${TC:-tc}
 PROGS=${PROGS:-/progs}
 MODDIR=${MODDIR:-/modules}
 FAMILY_PARAM=/sys/module/amoeba/parameters/family
+PARAMS=/sys/module/amoeba/parameters
+MIB=1048576
 HOSTS="hostA hostB hostC"
 
 pids=""
@@ -246,6 +252,238 @@ if [ -n "$P" ]; then
 	dead_server_tests
 	failure_tests
 fi
+
+# --- messages up to AM_MAXBUF (1 MiB), in fragments --------------------------
+# hashes FILE...: the "request N bytes sha256 X, reply M bytes sha256 Y"
+# part of the lines am_client -R and am_server -H print, sorted.
+hashes() {
+	sed -n 's/.*: \(request [0-9]* bytes sha256 [0-9a-f]*, reply [0-9]* bytes sha256 [0-9a-f]*\)$/\1/p' "$@" |
+		sort
+}
+
+# big_call NAME NS SIZE REPLY COUNT [ARGS...]: one test point, COUNT calls
+# from NS to $PB with SIZE bytes of random data from a fresh seed, and the
+# echo back (REPLY "echo") or REPLY bytes of random data, each verified by
+# SHA-256; the client's hash lines are kept in $T/big.cli.
+big_call() {
+	name=$1 ns=$2 size=$3 reply=$4 count=$5
+	shift 5
+	seed=$((seed + 1))
+	rarg=""
+	[ "$reply" = echo ] || rarg="-r $reply"
+	calls=$((calls + count))
+	# shellcheck disable=SC2086 # $rarg is empty or two words
+	run "$name" 180 "$IP" netns exec "$ns" "$PROGS/am_client" -p "$PB" \
+		-n "$count" -s "$size" $rarg -R "$seed" -t 30000 "$@"
+	st=$?
+	cat "$T/run.out" >>"$T/big.cli"
+	return $st
+}
+
+# Sizes around the fragment boundaries and the limit, both ways
+# and lopsided, several in a row, between hosts and within hostB.
+large_echo_tests() {
+	big_call "3 echoes of 1 MiB (AM_MAXBUF) from hostA to hostB, SHA-256 verified" \
+		hostA $MIB echo 3
+	big_call "3 echoes of 1413 bytes (one byte over a frame)" hostA 1413 echo 3
+	big_call "2 echoes of 65543 bytes" hostA 65543 echo 2
+	big_call "2 echoes of 300001 bytes" hostA 300001 echo 2
+	big_call "2 calls of a 1 MiB request and an empty reply" hostA $MIB 0 2
+	big_call "2 calls of a 1-byte request and a 1 MiB reply" hostA 1 $MIB 2
+	big_call "2 calls of a 300001-byte request and a 1413-byte reply" \
+		hostA 300001 1413 2
+	big_call "3 echoes of 1 MiB from hostC" hostC $MIB echo 3
+	big_call "3 echoes of 1 MiB within hostB (local delivery)" hostB $MIB echo 3
+	big_call "2 echoes of 300001 bytes within hostB" hostB 300001 echo 2
+	big_call "2 local calls of a 1-byte request and a 1 MiB reply" hostB 1 $MIB 2
+	big_call "2 local calls of a 1 MiB request and an empty reply" hostB $MIB 0 2
+
+	# Four 1 MiB calls in flight to one socket at once, from two hosts.
+	seed=$((seed + 1))
+	"$IP" netns exec hostC "$PROGS/am_client" -p "$PB" -j 2 -n 2 -s $MIB \
+		-R $seed -t 60000 >"$T/bigC.out" 2>&1 &
+	cpid=$!
+	big_call "2 threads x 2 echoes of 1 MiB from hostA, while hostC does the same" \
+		hostA $MIB echo 2 -j 2
+	calls=$((calls + 2))
+	wait $cpid
+	tap $? "...and hostC's 2 threads x 2 echoes of 1 MiB at the same time" ||
+		diag_file "$T/bigC.out"
+	calls=$((calls + 4))
+	cat "$T/bigC.out" >>"$T/big.cli"
+}
+
+# Clients killed while a slow server (3 s per request) works: the one being
+# served makes putrep fail, the one queued behind it is withdrawn.
+killed_client_tests() {
+	GS=$(random_port)
+	start_server hostB "$GS" slowk -d 3000
+	slowk=$spid
+	PS=$(wait_port "$T/slowk.out" $slowk)
+	tx0=$(field hostA stat abort_tx)
+	rx0=$(field hostB stat abort_rx)
+	g0=$(field hostB stat getreq)
+	"$IP" netns exec hostA "$PROGS/am_client" -p "$PS" -n 1 -s 1000 \
+		-t 30000 >"$T/killed.out" 2>&1 &
+	kpid=$!
+	g1=$(wait_above hostB stat getreq "$g0" 100)
+	tap $? "a slow server in hostB took a call from hostA (getreq $g0 -> $g1)" ||
+		{ diag_file "$T/killed.out"; diag_file "$T/slowk.err"; }
+	kill -KILL $kpid
+	wait $kpid
+	wait_grep "$T/slowk.err" 'putrep id [0-9]+ .*: ECONNRESET' 100
+	tap $? "putrep to the client SIGKILLed mid-call fails with ECONNRESET" ||
+		diag_file "$T/slowk.err"
+	v=$(wait_above hostB stat abort_rx "$rx0" 20)
+	tap $? "hostB stat abort_rx went up ($rx0 -> $v)" || diag_proc hostB
+	v=$(field hostA stat abort_tx)
+	[ "$v" -gt "$tx0" ]
+	tap $? "hostA stat abort_tx went up ($tx0 -> $v)" || diag_proc hostA
+
+	# One call being served, a second queued behind it whose client dies:
+	# the second must never reach getreq.
+	g0=$(field hostB stat getreq)
+	"$IP" netns exec hostA "$PROGS/am_client" -p "$PS" -n 1 -s 10 \
+		-t 30000 >"$T/first.out" 2>&1 &
+	fpid=$!
+	g1=$(wait_above hostB stat getreq "$g0" 100)
+	"$IP" netns exec hostC "$PROGS/am_client" -p "$PS" -n 1 -s 2000 \
+		-t 30000 >"$T/queued.out" 2>&1 &
+	kpid=$!
+	sleep 1
+	kill -KILL $kpid
+	wait $kpid
+	wait $fpid
+	tap $? "the call being served when the queued client died completes" ||
+		diag_file "$T/first.out"
+	# Longer than one request's work: a request still queued would run.
+	sleep 4
+	g2=$(field hostB stat getreq)
+	[ "$g1" -ge 0 ] && [ "$g2" -eq "$g1" ]
+	tap $? "the killed client's queued request was withdrawn, never taken (getreq $g1 -> $g2)" ||
+		diag_file "$T/slowk.err"
+
+	kill -TERM $slowk
+	wait $slowk
+	grep -q 'served 1 requests, 0 repeated (h_extra,h_offset), 1 errors; putrep failed: ECONNRESET 1$' \
+		"$T/slowk.err"
+	tap $? "the slow server served 1 call and counted 1 putrep ECONNRESET" ||
+		diag_file "$T/slowk.err"
+}
+
+# A 1 MiB reply streamed to hostA at 2 Mbit/s (about 4.5 s), whose
+# client is killed a second into it, or which outlasts SO_SNDTIMEO.
+stream_abort_tests() {
+	if ! "$TC" qdisc add dev vhostA root netem rate 2mbit >"$T/tc.out" 2>&1; then
+		diag_file "$T/tc.out"
+		skip "netem rate unavailable: no killed-mid-transfer test"
+		return
+	fi
+	GL=$(random_port)
+	start_server hostB "$GL" stream -T 60000
+	stream=$spid
+	PL=$(wait_port "$T/stream.out" $stream)
+	p0=$(field hostB stat putrep)
+	"$IP" netns exec hostA "$PROGS/am_client" -p "$PL" -n 1 -s 1 -r $MIB \
+		-t 60000 >"$T/stream.cli" 2>&1 &
+	kpid=$!
+	p1=$(wait_above hostB stat putrep "$p0" 100)
+	tap $? "hostB streams a 1 MiB reply to hostA at 2 Mbit/s (putrep $p0 -> $p1)" ||
+		diag_file "$T/stream.cli"
+	sleep 1
+	grep -q putrep "$T/stream.err" &&
+		diag "putrep ended before the kill: $(cat "$T/stream.err")"
+	kill -KILL $kpid
+	t0=$(now_ms)
+	wait $kpid
+	wait_grep "$T/stream.err" 'putrep id [0-9]+ .*: ' 150
+	took=$(($(now_ms) - t0))
+	grep -qE 'putrep id [0-9]+ .*: ECONNRESET' "$T/stream.err"
+	tap $? "putrep of a 1 MiB reply to a client killed mid-transfer fails with ECONNRESET" ||
+		diag_file "$T/stream.err"
+	[ $took -le 3000 ]
+	tap $? "within 3 s of the kill ($took ms), not at its 60 s send timeout"
+	kill -TERM $stream
+	wait $stream
+
+	# The client keeps up, but the whole reply needs longer than the
+	# server gives it.
+	GL=$(random_port)
+	start_server hostB "$GL" sndtimeo -T 1000
+	stream=$spid
+	PL=$(wait_port "$T/sndtimeo.out" $stream)
+	run "a 1 MiB reply at 2 Mbit/s that the server gives up on fails the call" 30 \
+		"$IP" netns exec hostA "$PROGS/am_client" -p "$PL" -n 1 -s 1 \
+		-r $MIB -t 20000 -e ECONNRESET,ETIMEDOUT
+	ms=$(sed -n 's/.*putrep id [0-9]* ([0-9]* bytes, after \([0-9]*\) ms): ETIMEDOUT.*/\1/p' \
+		"$T/sndtimeo.err")
+	[ -n "$ms" ] && [ "$ms" -ge 900 ] && [ "$ms" -le 3000 ]
+	tap $? "with SO_SNDTIMEO 1000 ms that putrep fails with ETIMEDOUT after ${ms:-?} ms" ||
+		diag_file "$T/sndtimeo.err"
+	kill -TERM $stream
+	wait $stream
+	"$TC" qdisc del dev vhostA root
+}
+
+# With a request budget smaller than the request, every fragment is
+# dropped and counted, and the caller times out rather than hanging.
+budget_tests() {
+	for param in sock_budget_kb net_budget_kb; do
+		old=$(cat "$PARAMS/$param")
+		d0=$(field hostB drop budget)
+		echo 64 >"$PARAMS/$param"
+		t0=$(now_ms)
+		run "with $param=64 a 1 MiB call to hostB fails with ETIMEDOUT" 30 \
+			"$IP" netns exec hostA "$PROGS/am_client" -p "$PB" -n 1 \
+			-s $MIB -t 3000 -e ETIMEDOUT
+		took=$(($(now_ms) - t0))
+		[ $took -le 6000 ]
+		tap $? "...after its 3 s timeout, not later ($took ms)"
+		d1=$(field hostB drop budget)
+		[ "$d0" -ge 0 ] && [ "$d1" -gt "$d0" ]
+		tap $? "hostB counts the fragments as drop budget ($d0 -> $d1)" ||
+			diag_proc hostB
+		echo "$old" >"$PARAMS/$param"
+		[ "$(cat "$PARAMS/$param")" = "$old" ]
+		tap $? "$param restored to $old"
+		big_call "with $param=$old again, a 1 MiB echo works" hostA $MIB echo 1
+	done
+}
+
+large_tests() {
+	GB=$(random_port)
+	start_server hostB "$GB" big -H -t 2
+	bigsrv=$spid
+	PB=$(wait_port "$T/big.out" $bigsrv)
+	tap $? "am_server -H -t 2 in hostB for large messages, put-port ${PB:-?}" ||
+		{ diag_file "$T/big.err"; return; }
+	: >"$T/big.cli"
+	seed=100
+	calls=0
+	large_echo_tests
+	killed_client_tests
+	stream_abort_tests
+	budget_tests
+
+	hashes "$T/big.cli" >"$T/big.cli.sha"
+	hashes "$T/big.out" >"$T/big.srv.sha"
+	nc=$(wc -l <"$T/big.cli.sha")
+	[ "$nc" -eq "$calls" ] && cmp -s "$T/big.cli.sha" "$T/big.srv.sha"
+	tap $? "am_server hashed the same $calls requests and replies as its clients ($nc)" || {
+		diag "SHA-256 lines of the clients, then of the server:"
+		diag_file "$T/big.cli.sha"
+		diag_file "$T/big.srv.sha"
+	}
+	kill -TERM $bigsrv
+	wait $bigsrv
+	tap $? "the large-message server exits 0 on SIGTERM" ||
+		diag_file "$T/big.err"
+	grep -q "served $calls requests, 0 repeated" "$T/big.err"
+	tap $? "it served exactly $calls requests, none twice" ||
+		diag_file "$T/big.err"
+}
+
+large_tests
 
 # --- tear down, then unload ------------------------------------------------
 cleanup

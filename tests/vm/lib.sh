@@ -61,6 +61,38 @@ diag_proc() {
 	diag_file "$T/proc.$1"
 }
 
+# now_ms: milliseconds since boot, to time what takes seconds (busybox
+# date has no sub-second format).
+now_ms() {
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# wait_above NS KIND NAME VALUE TENTHS: poll NS's count of "KIND NAME" until
+# it exceeds VALUE, at most TENTHS tenths of a second (counting may lag a
+# packet by a softirq).  Prints the last count; 0 if it rose.
+wait_above() {
+	i=0
+	while :; do
+		v=$(field "$1" "$2" "$3")
+		[ "$v" -gt "$4" ] && { echo "$v"; return 0; }
+		[ $i -ge "$5" ] && { echo "$v"; return 1; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# wait_grep FILE PATTERN TENTHS: poll until a line of FILE matches the
+# extended regular expression PATTERN, at most TENTHS tenths of a second.
+wait_grep() {
+	i=0
+	while ! grep -qE "$2" "$1" 2>/dev/null; do
+		[ $i -ge "$3" ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 0
+}
+
 random_port() {
 	head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n'
 }
