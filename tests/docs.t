@@ -6,14 +6,27 @@
 # the other fails here:
 #   - every drop reason (flip_drop_names, flip/wire.c) and every stat name
 #     (stat_names, kmod/proc.c) is described in the /proc section of
-#     af_amoeba.rst, flip.rst and amoeba.7;
+#     af_amoeba.rst, flip.rst and amoeba.7, and those sections name no
+#     reason or counter the code lacks; af_amoeba.rst's summary of the
+#     /proc format lists them in the order the file shows them;
 #   - every errno of af_amoeba.rst's error table is in amoeba.7's ERRORS;
 #   - amoeba.7 renders without groff warnings;
 #   - the header sizes and limits flip.rst quotes match flip/flip.h,
-#     include/uapi/linux/amoeba.h and kmod/amoeba.h;
-#   - every field of struct flip_timing is described in flip.rst, with the
-#     value flip_timing_default gives it (flip/trans.c).
-# POSIX sh, grep, sed, awk; no build needed.
+#     include/uapi/linux/amoeba.h and kmod/amoeba.h, and AM_MAXBUF is
+#     given with its value in af_amoeba.rst and amoeba.7;
+#   - the FLIP and RPC packet type numbers and RPC flags in flip.rst's
+#     tables match flip/flip.h;
+#   - every module parameter (module_param_named in kmod/) is described
+#     in af_amoeba.rst and amoeba.7 with its default and whether it can be
+#     written at run time;
+#   - every flip_timing field is described in flip.rst, with the value
+#     flip_timing_default gives it (flip/trans.c);
+#   - every FLIP_/AMOEBA_/AM_/AMIOC_/RPC_/STD_ constant and every
+#     ``some_function()`` (with an underscore: not a system call) the
+#     documents name exists in the code;
+#   - the example programs in af_amoeba.rst and amoeba.7 compile against
+#     include/uapi/linux/amoeba.h (skipped without a C compiler).
+# POSIX sh, grep, sed, awk; a C compiler only for the last check.
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -21,6 +34,7 @@ cd "$top" || exit 1
 AF=Documentation/networking/af_amoeba.rst
 FLIP=Documentation/networking/flip.rst
 MAN=Documentation/man/amoeba.7
+ARCH=Documentation/architecture.rst
 
 n=0
 failed=0
@@ -130,6 +144,56 @@ for doc in "$AF:af.proc" "$FLIP:flip.proc" "$MAN:man.proc"; do
 	ok $st "$file documents every drop reason and stat counter"
 done
 
+# The other way round: a name the /proc sections present as a counter or
+# drop reason must exist.  In the rst files those are the ``name`` that
+# starts a table row (two spaces after it) or is followed by " (" in
+# running text; in amoeba.7
+# the bold names of the stat and drop paragraphs.
+cat "$tmp/drops" "$tmp/stats" >"$tmp/names"
+{
+	sed -n 's/^``\([a-z_]*\)``[[:space:]][[:space:]].*/\1/p' "$tmp/flip.proc"
+	grep -o '``[a-z_]*`` (' "$tmp/flip.proc" "$tmp/af.proc" |
+		sed 's/.*``\([a-z_]*\)`` (/\1/'
+} | sort -u >"$tmp/rst.named"
+awk '/^\.BI "(stat|drop) "/ { on = 1; next } /^\.(TP|PP|SH)/ { on = 0 } on' \
+	"$MAN" | grep -o '\\fB[a-z_]*\\fR (' |
+	sed 's/\\fB\([a-z_]*\)\\fR (/\1/' | sort -u >"$tmp/man.named"
+st=0
+for named in "$FLIP $AF:rst.named" "$MAN:man.named"; do
+	while read -r name; do
+		if ! grep -qx -- "$name" "$tmp/names"; then
+			diag "${named%%:*} describes '$name' as a /proc counter or drop" \
+			     "reason, but the code has no such name"
+			st=1
+		fi
+	done <"$tmp/${named#*:}"
+done
+if [ ! -s "$tmp/man.named" ]; then
+	diag "found no \\fBname\\fR ( in the stat and drop paragraphs of $MAN"
+	st=1
+fi
+ok $st "the /proc sections name no counter or drop reason the code lacks"
+
+# af_amoeba.rst's summary of the format lists the names in file order.
+awk '/^    stat <name> <count>/ { on = 1 }
+     /^    port / { on = 0 }
+     on' "$AF" | sed -e 's/<[a-z]*>//g' | tr -s ' \n' '\n\n' |
+	grep -v '^$' >"$tmp/af.order"
+{
+	echo stat
+	cat "$tmp/stats"
+	echo drop
+	cat "$tmp/drops"
+} >"$tmp/code.order"
+st=0
+if ! cmp -s "$tmp/af.order" "$tmp/code.order"; then
+	diag "the stat/drop lines of the /proc format in $AF differ from the code" \
+	     "(< doc, > code):"
+	diff "$tmp/af.order" "$tmp/code.order" | grep '^[<>]' >>"$tmp/diag"
+	st=1
+fi
+ok $st "$AF lists the stat and drop names in the order the file has them"
+
 # ---------------------------------------------------------------- errno
 rst_section "$AF" '^Errors$' |
 	sed -n 's/^``\(E[A-Z0-9]*\)``.*/\1/p' >"$tmp/errnos"
@@ -165,6 +229,18 @@ fi
 # define_of FILE NAME: the number a plain #define gives NAME.
 define_of() {
 	sed -n "s/^#define[[:space:]]\{1,\}$2[[:space:]]\{1,\}\([0-9]\{1,\}\).*/\1/p" "$1"
+}
+
+# value_of FILE NAME: the value of a #define whose body is an integer
+# expression of numbers (with U/L suffixes), ( ) * + - << and NSEC_PER_SEC.
+value_of() {
+	e=$(sed -n "s/^#define[[:space:]]\{1,\}$2[[:space:]]\{1,\}\(.*\)/\1/p" "$1" |
+		sed -e 's:/\*.*::' -e 's/\([0-9]\)[UL]\{1,3\}/\1/g' \
+		    -e 's/NSEC_PER_SEC/1000000000/g')
+	case $e in
+	'' | *[!0-9\ \	\(\)\*+\<-]*) ;;
+	*) echo $(($e)) ;;
+	esac
 }
 
 flat "$FLIP" >"$tmp/flip.flat"
@@ -208,28 +284,51 @@ if ! row_says FLIP_RPC_DATA_OFF "$sum" "$FLIP"; then
 	st=1
 fi
 [ -n "$off" ] && diag "note: FLIP_RPC_DATA_OFF is now a plain number ($off)"
+v=$(define_of flip/flip.h FLIP_FLOW_LEN)
+if [ -z "$v" ] || ! row_says FLIP_FLOW_LEN "$v" "$FLIP"; then
+	diag "$FLIP: no table row '\`\`FLIP_FLOW_LEN\`\`  ${v:-?}' (the RECEIVED body)"
+	st=1
+fi
 ok $st "header sizes in $FLIP match flip/flip.h"
 
 st=0
-for spec in AM_MAXBUF_SMALL:include/uapi/linux/amoeba.h \
-	    FLIP_MAX_HOPS:flip/flip.h \
-	    AMOEBA_PCACHE_SIZE:kmod/amoeba.h \
-	    AMOEBA_DEDUP_SIZE:kmod/amoeba.h \
-	    AMOEBA_MAX_PENDING:kmod/amoeba.h; do
+# NAME:FILE:DIVISOR: flip.rst's limits table gives NAME's value / DIVISOR.
+for spec in AM_MAXBUF:include/uapi/linux/amoeba.h:1 \
+	    FLIP_WINDOW:flip/flip.h:1 \
+	    FLIP_RX_HOLES:flip/flip.h:1 \
+	    FLIP_MAX_HOPS:flip/flip.h:1 \
+	    AMOEBA_PCACHE_SIZE:kmod/amoeba.h:1 \
+	    AMOEBA_DEDUP_SIZE:kmod/amoeba.h:1 \
+	    AMOEBA_MAX_PENDING:kmod/amoeba.h:1 \
+	    AMOEBA_RECENT:kmod/amoeba.h:1 \
+	    AMOEBA_PARTIAL_IDLE_NS:kmod/amoeba.h:1000000000; do
 	c=${spec%%:*}
 	f=${spec#*:}
-	v=$(define_of "$f" "$c")
+	div=${f#*:}
+	f=${f%%:*}
+	v=$(value_of "$f" "$c")
 	if [ -z "$v" ]; then
-		diag "no '#define $c <number>' in $f"
+		diag "no '#define $c <integer expression>' in $f"
 		st=1
-	elif ! row_says "$c" "$v" "$FLIP"; then
-		diag "$FLIP: the limits table has no row '\`\`$c\`\`  $v' ($f: $v)"
+		continue
+	fi
+	v=$((v / div))
+	if ! row_says "$c" "$v" "$FLIP"; then
+		diag "$FLIP: the limits table has no row '\`\`$c\`\`  $v' ($f)"
 		st=1
 	fi
 done
-v=$(define_of include/uapi/linux/amoeba.h AM_MAXBUF_SMALL)
-if ! flat "$MAN" | grep -q "AM_MAXBUF_SMALL ($v)"; then
-	diag "$MAN does not give AM_MAXBUF_SMALL as ($v)"
+v=$(value_of include/uapi/linux/amoeba.h AM_MAXBUF)
+if ! flat "$MAN" | grep -q "AM_MAXBUF ($v bytes"; then
+	diag "$MAN does not give AM_MAXBUF as '($v bytes'"
+	st=1
+fi
+if ! flat "$AF" | grep -q "\`\`AM_MAXBUF\`\` = $v bytes"; then
+	diag "$AF does not say '\`\`AM_MAXBUF\`\` = $v bytes'"
+	st=1
+fi
+if ! grep -q "\`\`AM_MAXBUF\`\` ($v)" "$tmp/flip.flat"; then
+	diag "$FLIP does not give the parser's limit as '\`\`AM_MAXBUF\`\` ($v)'"
 	st=1
 fi
 v=$(sed -n 's/^unsigned int amoeba_trans_timeout_ms = \([0-9]*\);.*/\1/p' kmod/af_amoeba.c)
@@ -270,6 +369,213 @@ while read -r fld; do
 	fi
 done <"$tmp/tfields"
 ok $st "every flip_timing field is described in $FLIP with its default"
+
+
+# ---------------------------------------------------------------- types
+# enum_values FILE ENUM: "NAME NUMBER" for each member of enum ENUM, the
+# way C numbers them (an explicit "= N" or one more than the previous);
+# members set to another name (FOO_MAX = FOO_LAST) are left out.
+enum_values() {
+	awk -v e="$2" '
+		$0 ~ "^enum " e " \\{" { on = 1; v = -1; next }
+		on && /^\};/ { exit }
+		on {
+			sub(/\/\*.*/, "")
+			if (!match($0, /[A-Z_][A-Z0-9_]*/))
+				next
+			name = substr($0, RSTART, RLENGTH)
+			if ($0 ~ /=[[:space:]]*[0-9]/) {
+				x = $0
+				sub(/.*=[[:space:]]*/, "", x)
+				v = x + 0
+			} else if ($0 ~ /=/) {
+				next
+			} else {
+				v++
+			}
+			print name, v
+		}' "$1"
+}
+
+st=0
+enum_values flip/flip.h flip_type >"$tmp/ftypes"
+enum_values flip/flip.h flip_rpc_type >"$tmp/rtypes"
+if [ "$(wc -l <"$tmp/ftypes")" -lt 6 ] || [ "$(wc -l <"$tmp/rtypes")" -lt 11 ]; then
+	diag "found only $(wc -l <"$tmp/ftypes") FLIP and $(wc -l <"$tmp/rtypes")" \
+	     "RPC packet types in flip/flip.h: has the enum format changed?"
+	st=1
+fi
+# flip.rst: "N     ``FLIP_UNIDATA``" and "N     ``REQUEST``" table rows.
+while read -r name num; do
+	if ! grep -q "^$num[[:space:]]\{1,\}\`\`$name\`\`" "$FLIP"; then
+		diag "$FLIP: no row '$num  \`\`$name\`\`' in the FLIP packet types"
+		st=1
+	fi
+done <"$tmp/ftypes"
+while read -r name num; do
+	short=${name#FLIP_RPC_}
+	if ! grep -q "^$num[[:space:]]\{1,\}\`\`$short\`\`" "$FLIP"; then
+		diag "$FLIP: no row '$num  \`\`$short\`\`' in the RPC packet types"
+		st=1
+	fi
+done <"$tmp/rtypes"
+sed -n 's/^#define[[:space:]]\{1,\}\(FLIP_RPC_F_[A-Z_]*\)[[:space:]]\{1,\}\(0x[0-9a-fA-F]*\).*/\1 \2/p' \
+	flip/flip.h >"$tmp/rflags"
+if [ ! -s "$tmp/rflags" ]; then
+	diag "no '#define FLIP_RPC_F_<name> 0x..' in flip/flip.h"
+	st=1
+fi
+while read -r name val; do
+	if ! grep -q "^$val[[:space:]]\{1,\}\`\`$name\`\`" "$FLIP"; then
+		diag "$FLIP: no row '$val  \`\`$name\`\`' in the RPC flags"
+		st=1
+	fi
+done <"$tmp/rflags"
+ok $st "packet type numbers and RPC flags in $FLIP match flip/flip.h"
+
+# ------------------------------------------------------------ module params
+# "name variable perm" of every module_param_named(name, variable, type,
+# perm) in kmod/.
+cat kmod/*.c |
+	sed -n 's/^module_param_named(\([a-z_0-9]*\),[[:space:]]*\([a-z_0-9]*\),[^,]*,[[:space:]]*\(0[0-7]*\)).*/\1 \2 \3/p' \
+	>"$tmp/params"
+
+# default_of VARIABLE: its initial value, a number or a name #defined to
+# one in the ABI header.
+default_of() {
+	d=$(cat kmod/*.c |
+		sed -n "s/^\(unsigned \)\{0,1\}int[[:space:]]\{1,\}$1[[:space:]]*=[[:space:]]*\([A-Za-z_0-9]*\);.*/\2/p")
+	case $d in
+	'' | *[!0-9]*) [ -n "$d" ] && value_of include/uapi/linux/amoeba.h "$d" ;;
+	*) echo "$d" ;;
+	esac
+}
+
+# af_entry NAME: the definition of ``NAME`` in af_amoeba.rst's "Loading the
+# module" section; man_entry NAME: the .TP paragraph of .B NAME in
+# amoeba.7's MODULE PARAMETERS; both on one line, escapes removed.
+rst_section "$AF" '^Loading the module$' >"$tmp/af.load"
+man_section "$MAN" 'MODULE PARAMETERS' >"$tmp/man.params"
+af_entry() {
+	awk -v t="\`\`$1\`\`" '
+		$0 == t { on = 1; next }
+		on && /^[^[:space:]]/ { exit }
+		on' "$tmp/af.load" | tr '\n' ' ' | tr -s ' '
+}
+man_entry() {
+	awk -v t=".B $1" '
+		$0 == t { on = 1; next }
+		on && /^\.(TP|PP|SH)/ { exit }
+		on' "$tmp/man.params" | tr '\n' ' ' | tr -s ' '
+}
+
+st=0
+if [ "$(wc -l <"$tmp/params")" -lt 2 ]; then
+	diag "found only $(wc -l <"$tmp/params") module_param_named() in kmod/"
+	st=1
+fi
+while read -r name var perm; do
+	def=$(default_of "$var")
+	case $perm in
+	0444) how="read-only" ;;
+	*) how="Writable at run time" ;;
+	esac
+	if ! grep -q "$name=" "$tmp/af.load"; then
+		diag "$AF: the insmod line does not show $name="
+		st=1
+	fi
+	for where in "$AF:af_entry" "$MAN:man_entry"; do
+		entry=${where#*:}
+		file=${where%%:*}
+		text=$($entry "$name")
+		if [ -z "$text" ]; then
+			diag "$file does not describe module parameter $name"
+			st=1
+			continue
+		fi
+		if [ -z "$def" ]; then
+			diag "no numeric default found for $var (module parameter $name)"
+			st=1
+		elif ! echo " $text " | grep -q "[^0-9]$def[^0-9]"; then
+			diag "$file: module parameter $name: default $def not given"
+			st=1
+		fi
+		if ! echo "$text" | grep -qi "$how"; then
+			diag "$file: module parameter $name (perm $perm) should say '$how'"
+			st=1
+		fi
+	done
+done <"$tmp/params"
+ok $st "every module parameter is documented with its default and access"
+
+# ------------------------------------------------------------ identifiers
+# Constants and functions the documents name must exist in the code.
+for f in "$FLIP" "$AF" "$ARCH"; do cat "$f"; done >"$tmp/rst.all"
+sed -e 's/\\f[BIRP]//g' -e 's/\\f(..//g' -e 's/\\-/-/g' -e 's/\\&//g' \
+	"$MAN" >"$tmp/man.all"
+cat "$tmp/rst.all" "$tmp/man.all" |
+	grep -o -E '(^|[^A-Za-z0-9_])(FLIP|AMOEBA|AM|AMIOC|RPC|STD)_[A-Z0-9_]*' |
+	sed 's/^[^A-Z]//' | grep -v '_$' | sort -u >"$tmp/consts"
+grep -o '``[a-z0-9]*_[a-z0-9_]*()``' "$tmp/rst.all" | tr -d '`()' |
+	sort -u >"$tmp/funcs"
+st=0
+if [ "$(wc -l <"$tmp/consts")" -lt 20 ] || [ "$(wc -l <"$tmp/funcs")" -lt 10 ]; then
+	diag "found only $(wc -l <"$tmp/consts") constants and" \
+	     "$(wc -l <"$tmp/funcs") functions named in the documents"
+	st=1
+fi
+for kind in consts funcs; do
+	while read -r id; do
+		if ! grep -rqw -- "$id" flip kmod include/uapi; then
+			diag "the documents name $id, which is not in flip/, kmod/ or" \
+			     "include/uapi/"
+			st=1
+		fi
+	done <"$tmp/$kind"
+done
+ok $st "every constant and function the documents name exists in the code"
+
+# --------------------------------------------------------------- examples
+# The complete programs of af_amoeba.rst (literal blocks of its section
+# "A complete client and server") and of amoeba.7 (.EX blocks in
+# EXAMPLES) must compile against this tree's ABI header.
+rst_section "$AF" '^A complete client and server$' |
+	awk -v dir="$tmp" '
+		/::$/ { n++; on = 1; next }
+		on && /^[^[:space:]]/ { on = 0 }
+		on { sub(/^    /, ""); print > (dir "/af_ex" n ".c") }'
+awk '/^\.SH/ { on = ($0 ~ /EXAMPLES/) } on' "$MAN" |
+	awk -v dir="$tmp" '
+		/^\.EX/ { n++; on = 1; next }
+		/^\.EE/ { on = 0 }
+		on { print > (dir "/man_ex" n ".c") }'
+for f in "$tmp"/man_ex*.c; do
+	[ -f "$f" ] || continue
+	sed -e 's/\\-/-/g' -e 's/\\e/\\/g' "$f" >"$f.tmp" && mv "$f.tmp" "$f"
+done
+cc=${CC:-cc}
+if ! command -v "$cc" >/dev/null 2>&1; then
+	n=$((n + 1))
+	echo "ok $n # SKIP no C compiler ($cc)"
+else
+	st=0
+	found=0
+	for f in "$tmp"/af_ex*.c "$tmp"/man_ex*.c; do
+		[ -f "$f" ] || continue
+		found=$((found + 1))
+		if ! "$cc" -std=gnu11 -Wall -Wextra -Werror -fsyntax-only \
+		     -Iinclude/uapi "$f" 2>"$tmp/cc"; then
+			diag "example $(basename "$f") does not compile:"
+			sed 's/^/  /' "$tmp/cc" >>"$tmp/diag"
+			st=1
+		fi
+	done
+	if [ "$found" -lt 4 ]; then
+		diag "found $found example programs, expected 2 in $AF and 2 in $MAN"
+		st=1
+	fi
+	ok $st "the example programs in $AF and $MAN compile"
+fi
 
 echo "1..$n"
 [ "$failed" -eq 0 ]
