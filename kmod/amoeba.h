@@ -77,6 +77,7 @@ struct amoeba_sock {
 	/* Calls whose reply came in fragments: a lost final RECEIVED. */
 	u32			recent[AMOEBA_RECENT];
 	u8			recent_next;
+	u8			nrecent;	/* entries of recent[] in use */
 	struct list_head	partial;	/* requests still arriving */
 	struct list_head	pending;	/* requests not yet taken */
 	struct list_head	serving;	/* taken, awaiting putrep */

@@ -180,13 +180,15 @@ static void send_abort(struct amoeba_sock *as, struct amoeba_trans *tr)
 static void recent_add(struct amoeba_sock *as, u32 tid)
 {
 	as->recent[as->recent_next++ % AMOEBA_RECENT] = tid;
+	if (as->nrecent < AMOEBA_RECENT)
+		as->nrecent++;
 }
 
 static bool recent_has(struct amoeba_sock *as, u32 tid)
 {
 	int i;
 
-	for (i = 0; i < AMOEBA_RECENT; i++)
+	for (i = 0; i < as->nrecent; i++)
 		if (as->recent[i] == tid)
 			return true;
 	return false;
@@ -232,8 +234,13 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 		/* The waiter sends: it owns the request's data. */
 		tr->pending_act |= act & (FLIP_ACT_REQUEST | FLIP_ACT_LOCATE |
 					  FLIP_ACT_FORGET);
+		/*
+		 * Reply data is copied out in batches, each time a grant goes
+		 * out: waking the waiter for every fragment would cost a
+		 * context switch each.
+		 */
 		if (act & (FLIP_ACT_REQUEST | FLIP_ACT_LOCATE | FLIP_ACT_DONE |
-			   FLIP_ACT_KEEP))
+			   FLIP_ACT_RECEIVED))
 			wake_up(&tr->wait);
 		break;
 	}
@@ -365,24 +372,25 @@ static long trans_errno(enum flip_trans_result res)
 	return -EINTR;
 }
 
-/* Copy the reply data that has arrived into the caller's buffer. */
-static int drain_reply(struct amoeba_sock *as, struct amoeba_trans *tr,
-		       const struct iov_iter *rep, u32 room)
+/*
+ * Copy the reply data that has arrived into the caller's buffer, or after
+ * a fault (*err set) just free it.
+ */
+static void drain_reply(struct amoeba_sock *as, struct amoeba_trans *tr,
+			const struct iov_iter *rep, u32 room, int *err)
 {
 	struct sk_buff_head q;
 	struct sk_buff *skb;
-	int err = 0;
 
 	__skb_queue_head_init(&q);
 	spin_lock_bh(&as->lock);
 	skb_queue_splice_init(&tr->frags, &q);
 	spin_unlock_bh(&as->lock);
 	while ((skb = __skb_dequeue(&q))) {
-		if (!err)
-			err = amoeba_copy_frag(skb, rep, room);
+		if (!*err)
+			*err = amoeba_copy_frag(skb, rep, room);
 		consume_skb(skb);
 	}
-	return err;
 }
 
 /*
@@ -435,16 +443,15 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 			if (ret)
 				break;
 		}
-		if (!copy_err && !skb_queue_empty_lockless(&tr.frags))
-			copy_err = drain_reply(as, &tr, rep, room);
+		if (!skb_queue_empty_lockless(&tr.frags))
+			drain_reply(as, &tr, rep, room, &copy_err);
 		if (act & FLIP_ACT_DONE)
 			break;
 
 		left = flip_trans_expiry(&tr.ft) - amoeba_now();
 		err = wait_event_interruptible_hrtimeout(tr.wait,
 			READ_ONCE(tr.ft.state) == FLIP_TRANS_DONE ||
-			READ_ONCE(tr.pending_act) ||
-			!skb_queue_empty_lockless(&tr.frags),
+			READ_ONCE(tr.pending_act),
 			ns_to_ktime(max_t(s64, left, 0)));
 
 		spin_lock_bh(&as->lock);
@@ -462,8 +469,8 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	/* Over, whatever the outcome: the next request says so. */
 	as->acked = tr.ft.tid;
 	spin_unlock_bh(&as->lock);
-	if (!ret && tr.ft.result == FLIP_RES_OK && !copy_err)
-		copy_err = drain_reply(as, &tr, rep, room);
+	if (!ret && tr.ft.result == FLIP_RES_OK)
+		drain_reply(as, &tr, rep, room, &copy_err);
 	__skb_queue_purge(&tr.frags);
 
 	if (!ret)

@@ -555,7 +555,6 @@ static long put_frags(struct amoeba_sock *as, struct amoeba_req *req,
 	spin_lock_bh(&as->lock);
 	list_del(&rt.node);
 	spin_unlock_bh(&as->lock);
-	mark_replied(as, req, NULL);
 	return err > 0 ? 0 : err;
 }
 
@@ -595,6 +594,8 @@ long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 		spin_unlock_bh(&as->lock);
 		return err;
 	}
+	/* Answered or not, it is over: copies of it get FAIL from now on. */
+	mark_replied(as, req, NULL);
 	req_free(req);
 	return err;
 }

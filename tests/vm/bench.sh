@@ -11,7 +11,12 @@
 #     MIB_WARMUP of a 1 MiB request with a header-only reply (one way, as
 #     the TCP stream), then as many 1 MiB echoes (both ways);
 #   - one TCP stream of STREAM_BYTES into a sink (after an untimed stream of
-#     32 MiB), the baseline for the 1 MiB messages.
+#     32 MiB), the baseline for the 1 MiB messages;
+#   - the 1 MiB calls and the stream again with every link's MTU at 65535
+#     (veth's largest; loopback's is 65536): FLIP fragments to the link's
+#     MTU, while TCP hands the device 64 KiB segments whatever the MTU
+#     (GSO), so this shows what per-packet cost takes at 1500.  Their
+#     RESULT lines name the path with "@64k".
 # Prints "bench: ..." lines describing the run and one RESULT line per
 # measurement (see am_lat --help); exits non-zero if any measurement fails.
 #
@@ -63,7 +68,7 @@ client() {
 		>"$T/$name.out" 2>&1
 	st=$?
 	[ $st -eq 143 ] && echo "am_lat $1: killed after $limit s" >>"$T/$name.out"
-	grep '^RESULT ' "$T/$name.out" ||
+	sed -n "s/^RESULT \([^ ]*\)/RESULT \1${TAG-}/p" "$T/$name.out" | grep . ||
 		{ cat "$T/$name.out" >&2; die "am_lat $1 ($name) printed no RESULT"; }
 	[ $st -eq 0 ] || { cat "$T/$name.out" >&2; die "am_lat $1 ($name) exited $st"; }
 }
@@ -98,6 +103,18 @@ client amoeba-mib-echo 600 client-amoeba -p "$P" -n "$MIB_ITERS" \
 	-w "$MIB_WARMUP" -s $MIB
 client stream-warmup 60 client-tcp-stream -a "$SRV:7002" -b 33554432 >/dev/null
 client stream 120 client-tcp-stream -a "$SRV:7002" -b "$STREAM_BYTES"
+
+for h in $HOSTS; do
+	in_ns "$h" "$IP" link set eth0 mtu 65535 &&
+	"$IP" link set "v$h" mtu 65535 || die "cannot set MTU 65535"
+done
+echo "bench: then 1 MiB calls and the stream again with MTU 65535 (@64k)"
+TAG=@64k
+client amoeba-mib-64k 600 client-amoeba -p "$P" -n "$MIB_ITERS" \
+	-w "$MIB_WARMUP" -s $MIB -r 0
+client amoeba-mib-echo-64k 600 client-amoeba -p "$P" -n "$MIB_ITERS" \
+	-w "$MIB_WARMUP" -s $MIB
+client stream-64k 120 client-tcp-stream -a "$SRV:7002" -b "$STREAM_BYTES"
 echo "bench: measurements took $(($(date +%s) - start)) s"
 
 cleanup
