@@ -6,16 +6,22 @@
 # request it executes (the client's pid and sequence number), so the test
 # can assert: no request ran twice, every transaction the client saw
 # succeed ran exactly once, and nothing ran that the client did not ask
-# for.  Prints TAP.
+# for.  Then BIG_COUNT calls of 1 MiB each way (2 x 743 frames at MTU
+# 1500) and BIG_COUNT of 300001 bytes go through the same network, their
+# data checked by SHA-256: fragments are lost, duplicated and reordered,
+# grants are lost, and both the client's request and the server's
+# streamed reply must go back and recover.  Prints TAP.
 #
 # Environment: IP, TC (full iproute2), PROGS, MODDIR as for integration.sh;
-# COUNT (default 10000) and LOSS_PCT (default 30) override the load.
+# COUNT (default 10000), BIG_COUNT (default 3) and LOSS_PCT (default 30)
+# override the load.
 
 IP=${IP:-ip}
 TC=${TC:-tc}
 PROGS=${PROGS:-/progs}
 MODDIR=${MODDIR:-/modules}
 COUNT=${COUNT:-10000}
+BIG_COUNT=${BIG_COUNT:-3}
 LOSS_PCT=${LOSS_PCT:-30}
 HOSTS="hostA hostB"
 pids=""
@@ -56,6 +62,16 @@ cst=$?
 tap $cst "$COUNT trans from hostA, every reply verified" || diag_file "$T/cli.out"
 sed -n 's/^/# /p' "$T/cli.out"
 
+# Large calls: the test is that they complete with the right data.
+big_ok=0
+for size in 1048576 300001; do
+	timeout 600 "$IP" netns exec hostA "$PROGS/am_client" -p "$P" \
+		-n "$BIG_COUNT" -s $size -R $size -t 120000 >"$T/big.out" 2>&1 ||
+		{ big_ok=1; diag_file "$T/big.out"; }
+done
+tap $big_ok "$BIG_COUNT echoes each of 1 MiB and 300001 bytes, verified by SHA-256"
+BIG_CALLS=$((2 * BIG_COUNT))
+
 kill -TERM $srv
 wait $srv
 pids=""
@@ -67,8 +83,9 @@ repeated=$(echo "$summary" | sed -n 's/.* \([0-9]*\) repeated.*/\1/p')
 tap $? "no request ran twice (${repeated:-?} repeated)" || diag_file "$T/srv.err"
 # Every call succeeded, so each ran at least once; none ran twice; so the
 # server ran exactly COUNT requests.
-[ $cst -eq 0 ] && [ "${served:--1}" -eq "$COUNT" ]
-tap $? "every successful trans ran exactly once ($served executions for $COUNT calls)"
+[ $cst -eq 0 ] && [ $big_ok -eq 0 ] &&
+	[ "${served:--1}" -eq $((COUNT + BIG_CALLS)) ]
+tap $? "every successful trans ran exactly once ($served executions for $((COUNT + BIG_CALLS)) calls)"
 
 retrans=$(field hostA stat retrans)
 dups=$(field hostB drop dup)
