@@ -23,6 +23,8 @@
 /* Headers in front of the data of a request or reply. */
 #define FLIP_RPC_DATA_OFF	(FLIP_HDR_LEN + FLIP_RPC_HDR_LEN + AM_HDR_WIRE_LEN)
 #define FLIP_MAX_HOPS		25
+/* The hop limit hosts put on what they send: routers between two hosts. */
+#define FLIP_HOPS_DEFAULT	8
 /* Body of a RECEIVED packet: bytes received, bytes granted. */
 #define FLIP_FLOW_LEN		8
 
@@ -87,6 +89,7 @@ enum flip_drop {
 	FLIP_DROP_DUP,		/* duplicate request, already handled */
 	FLIP_DROP_FULL,		/* server's queue or duplicate filter full */
 	FLIP_DROP_BUDGET,	/* no memory budget left for a message */
+	FLIP_DROP_NOROUTE,	/* to forward, but no route is known */
 	FLIP_DROP_MAX,
 };
 
@@ -175,6 +178,68 @@ struct flip_link {
 	u32	ifindex;
 	u8	lladdr[20];
 };
+
+/*
+ * Routes, for a host that forwards FLIP between its links: which link and
+ * neighbour lead to a FLIP address, learnt from the source of every packet
+ * that arrives over a link, as a learning bridge does.  Set-associative
+ * like the port cache; a route is replaced by one of no more hops, by any
+ * news over the same link, or once it is older than @ttl.
+ */
+#define FLIP_ROUTE_WAYS		4
+
+struct flip_route_ent {
+	u64			addr;	/* 0: slot empty */
+	struct flip_link	link;
+	u16			hops;	/* routers between here and addr */
+	u64			stamp;
+};
+
+struct flip_route {
+	struct flip_route_ent	*ent;
+	u32			nsets;
+	u64			ttl;
+};
+
+void flip_route_init(struct flip_route *rt, struct flip_route_ent *ent,
+		     u32 nent, u64 ttl);
+void flip_route_learn(struct flip_route *rt, u64 addr,
+		      const struct flip_link *from, u16 hops, u64 now);
+const struct flip_route_ent *flip_route_lookup(const struct flip_route *rt,
+					       u64 addr, u64 now);
+
+/*
+ * Broadcasts a router has passed on lately, by (source, messid), so one
+ * that comes back round a loop is not passed on again.
+ */
+#define FLIP_SEEN_SIZE		64
+
+struct flip_seen {
+	struct {
+		u64	src;
+		u32	messid;
+	} e[FLIP_SEEN_SIZE];
+	u32	next;
+};
+
+bool flip_seen(struct flip_seen *s, u64 src, u32 messid);
+
+/*
+ * What a router does with a packet no local socket takes: pass a
+ * broadcast on over every other link, a unicast over its route; either way
+ * with act_hop raised (in @pkt, for the host to write back with
+ * flip_set_hops()).  On FLIP_FWD_DROP, @why says why.
+ */
+enum flip_fwd {
+	FLIP_FWD_DROP,
+	FLIP_FWD_FLOOD,
+	FLIP_FWD_ROUTE,		/* to *to */
+};
+
+enum flip_fwd flip_forward(const struct flip_route *rt, struct flip_seen *seen,
+			   struct flip_pkt *pkt, const struct flip_link *from,
+			   u64 now, struct flip_link *to, enum flip_drop *why);
+void flip_set_hops(u8 *buf, const struct flip_hdr *fh);
 
 /*
  * Round-trip estimate of one server (Jacobson's smoothed mean and mean

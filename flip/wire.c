@@ -23,6 +23,7 @@ const char *const flip_drop_names[FLIP_DROP_MAX] = {
 	[FLIP_DROP_DUP]		= "dup",
 	[FLIP_DROP_FULL]	= "full",
 	[FLIP_DROP_BUDGET]	= "budget",
+	[FLIP_DROP_NOROUTE]	= "noroute",
 };
 FLIP_EXPORT(flip_drop_names);
 
@@ -228,6 +229,13 @@ enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt)
 	return FLIP_DROP_NONE;
 }
 FLIP_EXPORT(flip_parse);
+
+/* Rewrite the hop count of the packet at @buf, which a router passes on. */
+void flip_set_hops(u8 *buf, const struct flip_hdr *fh)
+{
+	put16(buf + 4, fh->act_hop);
+}
+FLIP_EXPORT(flip_set_hops);
 
 /* FNV-1a: ports are random already, this only folds 48 bits into 32. */
 u32 flip_port_hash(const struct am_port *p)

@@ -396,9 +396,18 @@ static int __net_init amoeba_net_init(struct net *net)
 	an->cnt = alloc_percpu(struct amoeba_counters);
 	if (!an->cnt)
 		return -ENOMEM;
+	err = amoeba_forward_init(net);
+	if (err)
+		goto out_cnt;
 	err = amoeba_proc_init(net);
 	if (err)
-		free_percpu(an->cnt);
+		goto out_forward;
+	return 0;
+
+out_forward:
+	amoeba_forward_exit(net);
+out_cnt:
+	free_percpu(an->cnt);
 	return err;
 }
 
@@ -407,6 +416,7 @@ static void __net_exit amoeba_net_exit(struct net *net)
 	struct amoeba_net *an = amoeba_net(net);
 
 	amoeba_proc_exit(net);
+	amoeba_forward_exit(net);
 	free_percpu(an->cnt);
 }
 

@@ -20,6 +20,7 @@
 #include "../flip/flip.h"
 
 #define AMOEBA_PCACHE_SIZE	256
+#define AMOEBA_ROUTE_SIZE	256
 #define AMOEBA_DEDUP_SIZE	256
 #define AMOEBA_MAX_PENDING	256	/* requests queued per server socket */
 #define AMOEBA_RECENT		16	/* replies remembered by a client */
@@ -37,6 +38,7 @@ enum amoeba_stat {
 	AMOEBA_STAT_RETRANS,
 	AMOEBA_STAT_ABORT_TX,
 	AMOEBA_STAT_ABORT_RX,
+	AMOEBA_STAT_FORWARD,
 	AMOEBA_STAT_MAX,
 };
 
@@ -59,6 +61,13 @@ struct amoeba_net {
 	atomic_t		messid;
 	/* Data bytes of requests held in reassembly or queued, all sockets. */
 	atomic_long_t		rx_reserved;
+	/* Forwarding between links (net.amoeba.forwarding). */
+	int			forwarding;
+	struct ctl_table_header	*sysctl;
+	spinlock_t		route_lock;	/* route, seen */
+	struct flip_route	route;
+	struct flip_route_ent	route_ent[AMOEBA_ROUTE_SIZE];
+	struct flip_seen	seen;
 };
 
 struct amoeba_sock {
@@ -207,6 +216,14 @@ void amoeba_sock_purge(struct amoeba_sock *as);
 void amoeba_sock_init_rpc(struct amoeba_sock *as);
 int amoeba_sock_bind_rpc(struct amoeba_sock *as);
 
+/* forward.c */
+int amoeba_forward_init(struct net *net);
+void amoeba_forward_exit(struct net *net);
+void amoeba_learn(struct amoeba_net *an, const struct flip_pkt *pkt,
+		  const struct flip_link *from);
+void amoeba_forward(struct amoeba_net *an, const struct flip_pkt *pkt,
+		    const struct flip_link *from, struct sk_buff *skb);
+
 /* frag.c */
 u32 amoeba_frag_size(struct amoeba_net *an, const struct flip_link *link,
 		     u8 rpc_type);
@@ -240,6 +257,8 @@ int amoeba_xmit_skb(struct amoeba_net *an, const struct flip_link *link,
 struct sk_buff *amoeba_alloc_skb(const struct flip_pkt *pkt, gfp_t gfp);
 struct sk_buff *amoeba_alloc_raw(size_t len, gfp_t gfp);
 void amoeba_broadcast(struct amoeba_net *an, const struct flip_pkt *pkt);
+void amoeba_flood(struct amoeba_net *an, struct sk_buff *skb,
+		  const struct flip_link *from);
 
 /* proc.c */
 int amoeba_proc_init(struct net *net);

@@ -21,4 +21,16 @@
  * sock_no_accept changed with it, so using that needs no wrapper.
  */
 
+/*
+ * From 6.6 a namespace's sysctl table is registered with its length, which
+ * must not count the empty entry that ends the table older kernels need.
+ */
+#ifdef AMOEBA_HAVE_SYSCTL_SZ
+#define amoeba_register_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define amoeba_register_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
 #endif /* AMOEBA_COMPAT_H */

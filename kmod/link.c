@@ -169,6 +169,31 @@ void amoeba_broadcast(struct amoeba_net *an, const struct flip_pkt *pkt)
 		amoeba_xmit_skb(an, &local, skb);
 }
 
+/*
+ * Pass a broadcast @skb on over every link but the one it came over;
+ * consumes @skb.
+ */
+void amoeba_flood(struct amoeba_net *an, struct sk_buff *skb,
+		  const struct flip_link *from)
+{
+	struct net_device *dev;
+	struct sk_buff *copy;
+
+	rcu_read_lock();
+	for_each_netdev_rcu(an->net, dev) {
+		if (!link_usable(dev) || dev->ifindex == from->ifindex)
+			continue;
+		/* dev_xmit() unshares the head before writing a header. */
+		copy = skb_clone(skb, GFP_ATOMIC);
+		if (!copy)
+			break;
+		amoeba_count(an, AMOEBA_STAT_TX);
+		dev_xmit(dev, dev->broadcast, copy);
+	}
+	rcu_read_unlock();
+	consume_skb(skb);
+}
+
 static int flip_eth_rcv(struct sk_buff *skb, struct net_device *dev,
 			struct packet_type *pt, struct net_device *orig_dev)
 {

@@ -20,6 +20,7 @@ static const char *const stat_names[AMOEBA_STAT_MAX] = {
 	[AMOEBA_STAT_RETRANS]	= "retrans",
 	[AMOEBA_STAT_ABORT_TX]	= "abort_tx",
 	[AMOEBA_STAT_ABORT_RX]	= "abort_rx",
+	[AMOEBA_STAT_FORWARD]	= "forward",
 };
 
 void amoeba_drop(struct amoeba_net *an, enum flip_drop why)
@@ -76,6 +77,18 @@ static int amoeba_proc_show(struct seq_file *seq, void *v)
 			   div_u64(e->rtt.srtt, NSEC_PER_USEC));
 	}
 	read_sequnlock_excl_bh(&an->pcache_lock);
+
+	spin_lock_bh(&an->route_lock);
+	for (i = 0; i < AMOEBA_ROUTE_SIZE; i++) {
+		const struct flip_route_ent *r = &an->route_ent[i];
+
+		if (!r->addr || now - r->stamp > an->route.ttl)
+			continue;
+		seq_printf(seq, "route %016llx %u %pM %u %llu\n", r->addr,
+			   r->link.ifindex, r->link.lladdr, r->hops,
+			   div_u64(now - r->stamp, NSEC_PER_MSEC));
+	}
+	spin_unlock_bh(&an->route_lock);
 	return 0;
 }
 

@@ -43,7 +43,7 @@ void amoeba_pkt_init(struct amoeba_net *an, struct flip_pkt *p, u8 ftype,
 {
 	memset(p, 0, sizeof(*p));
 	p->fh.type = ftype;
-	p->fh.max_hop = 1;
+	p->fh.max_hop = FLIP_HOPS_DEFAULT;
 	p->fh.dst = dst;
 	p->fh.src = src;
 	p->fh.messid = atomic_inc_return(&an->messid);
@@ -290,9 +290,12 @@ static bool tell_nothere(const struct flip_pkt *pkt)
 void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 		const struct flip_link *from, struct sk_buff *skb)
 {
+	bool forwarding = from->ifindex && READ_ONCE(an->forwarding);
 	struct amoeba_sock *as;
 
 	rcu_read_lock();
+	if (forwarding)
+		amoeba_learn(an, pkt, from);
 	if (pkt->fh.dst == FLIP_ADDR_BROADCAST) {
 		if (pkt->fh.type != FLIP_MULTIDATA)
 			amoeba_drop(an, FLIP_DROP_TYPE);
@@ -300,6 +303,9 @@ void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 			rcv_locate(an, pkt, from);
 		else
 			amoeba_drop(an, FLIP_DROP_RPCTYPE);
+		if (forwarding && pkt->fh.type == FLIP_MULTIDATA &&
+		    pkt->rh.type == FLIP_RPC_LOCATE)
+			amoeba_forward(an, pkt, from, skb);
 		goto out;
 	}
 	/* RPC uses no other FLIP types to an address (yet). */
@@ -308,6 +314,10 @@ void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 		goto out;
 	}
 	as = lookup_addr(an, pkt->fh.dst);
+	if (!as && forwarding) {
+		amoeba_forward(an, pkt, from, skb);
+		goto out;
+	}
 	if (!as) {
 		amoeba_drop(an, FLIP_DROP_NOSOCK);
 		/* Tell a client its server is gone, a server its client. */
