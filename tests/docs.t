@@ -9,16 +9,27 @@
 #     af_amoeba.rst, flip.rst and amoeba.7, and those sections name no
 #     reason or counter the code lacks; af_amoeba.rst's summary of the
 #     /proc format lists them in the order the file shows them;
+#   - every kind of /proc record kmod/proc.c prints (stat, drop, port,
+#     ...) has a line in af_amoeba.rst's summary of the format and a
+#     paragraph in amoeba.7, and one printed by a single seq_printf() is
+#     given there with as many fields as it prints;
 #   - every errno of af_amoeba.rst's error table is in amoeba.7's ERRORS;
 #   - amoeba.7 renders without groff warnings;
 #   - the header sizes and limits flip.rst quotes match flip/flip.h,
 #     include/uapi/linux/amoeba.h and kmod/amoeba.h, and AM_MAXBUF is
 #     given with its value in af_amoeba.rst and amoeba.7;
+#   - the max_hop hosts send (kmod/rpc.c) is what flip.rst's FLIP header
+#     table and worked example show, and the limit of routers that
+#     af_amoeba.rst and amoeba.7 give; the route ttl (kmod/forward.c)
+#     is in flip.rst's limits table;
 #   - the FLIP and RPC packet type numbers and RPC flags in flip.rst's
 #     tables match flip/flip.h;
 #   - every module parameter (module_param_named in kmod/) is described
 #     in af_amoeba.rst and amoeba.7 with its default and whether it can be
 #     written at run time;
+#   - every sysctl (.procname in kmod/) is described in af_amoeba.rst and
+#     amoeba.7 under both names (net.amoeba.NAME, /proc/sys/net/amoeba/NAME)
+#     with its default and whether root may write it;
 #   - every flip_timing field is described in flip.rst, with the value
 #     flip_timing_default gives it (flip/trans.c);
 #   - every FLIP_/AMOEBA_/AM_/AMIOC_/RPC_/STD_ constant and every
@@ -194,6 +205,47 @@ if ! cmp -s "$tmp/af.order" "$tmp/code.order"; then
 fi
 ok $st "$AF lists the stat and drop names in the order the file has them"
 
+# Kinds of record: the first word of every seq_printf()/seq_puts() in
+# kmod/proc.c that starts a line.  af_amoeba.rst's summary has a line
+# "    KIND <field> ...", amoeba.7 a paragraph '.BI "KIND " "field ..."'.
+sed -n -e 's/.*seq_printf(seq, "\([a-z][a-z]*\) .*/\1/p' \
+       -e 's/.*seq_puts(seq, "\([a-z][a-z]*\) .*/\1/p' kmod/proc.c |
+	sort -u >"$tmp/kinds"
+awk '/^\.SH/ { on = ($0 ~ /\/proc/) } on' "$MAN" >"$tmp/man.proc.raw"
+st=0
+if [ "$(wc -l <"$tmp/kinds")" -lt 4 ]; then
+	diag "found only $(wc -l <"$tmp/kinds") kinds of record in kmod/proc.c"
+	st=1
+fi
+while read -r kind; do
+	afline=$(grep "^    $kind <" "$tmp/af.proc" | head -n 1)
+	manline=$(grep "^\.BI \"$kind \"" "$tmp/man.proc.raw" | head -n 1)
+	if [ -z "$afline" ]; then
+		diag "$AF: the /proc format has no line '    $kind <...>'"
+		st=1
+	fi
+	if [ -z "$manline" ]; then
+		diag "$MAN: the /proc section has no paragraph '.BI \"$kind \" ...'"
+		st=1
+	fi
+	# A record printed whole by one seq_printf(): count its conversions.
+	fmt=$(sed -n "s/.*seq_printf(seq, \"$kind \\([^\"]*\\\\n\\)\".*/\\1/p" kmod/proc.c |
+		head -n 1)
+	[ -n "$fmt" ] || continue
+	want=$(printf '%s' "$fmt" | tr -cd '%' | wc -c)
+	got=$(echo "$afline" | tr -cd '<' | wc -c)
+	if [ -n "$afline" ] && [ "$got" -ne "$want" ]; then
+		diag "$AF: '$kind' has $got fields, kmod/proc.c prints $want"
+		st=1
+	fi
+	got=$(echo "$manline" | sed 's/^\.BI "[a-z]* " "\([^"]*\)".*/\1/' | wc -w)
+	if [ -n "$manline" ] && [ "$got" -ne "$want" ]; then
+		diag "$MAN: '$kind' has $got fields, kmod/proc.c prints $want"
+		st=1
+	fi
+done <"$tmp/kinds"
+ok $st "every kind of /proc record is documented, with its fields"
+
 # ---------------------------------------------------------------- errno
 rst_section "$AF" '^Errors$' |
 	sed -n 's/^``\(E[A-Z0-9]*\)``.*/\1/p' >"$tmp/errnos"
@@ -297,6 +349,9 @@ for spec in AM_MAXBUF:include/uapi/linux/amoeba.h:1 \
 	    FLIP_WINDOW:flip/flip.h:1 \
 	    FLIP_RX_HOLES:flip/flip.h:1 \
 	    FLIP_MAX_HOPS:flip/flip.h:1 \
+	    FLIP_HOPS_DEFAULT:flip/flip.h:1 \
+	    FLIP_SEEN_SIZE:flip/flip.h:1 \
+	    AMOEBA_ROUTE_SIZE:kmod/amoeba.h:1 \
 	    AMOEBA_PCACHE_SIZE:kmod/amoeba.h:1 \
 	    AMOEBA_DEDUP_SIZE:kmod/amoeba.h:1 \
 	    AMOEBA_MAX_PENDING:kmod/amoeba.h:1 \
@@ -339,6 +394,52 @@ for f in "$FLIP" "$MAN"; do
 	fi
 done
 ok $st "limits in $FLIP and $MAN match the headers"
+
+# ------------------------------------------------------------------ hops
+# The max_hop every packet is built with (amoeba_pkt_init(), kmod/rpc.c),
+# a number or a name #defined in flip/flip.h.
+st=0
+h=$(sed -n 's/^[[:space:]]*p->fh\.max_hop[[:space:]]*=[[:space:]]*\([A-Za-z_0-9]*\);.*/\1/p' \
+	kmod/rpc.c | head -n 1)
+case $h in
+'' | *[!0-9]*) [ -n "$h" ] && h=$(value_of flip/flip.h "$h") ;;
+esac
+if [ -z "$h" ]; then
+	diag "no 'p->fh.max_hop = <number or FLIP_ constant>;' in kmod/rpc.c"
+	st=1
+else
+	# The max_hop row of the FLIP header table, on one line.
+	rst_section "$FLIP" '^FLIP header$' |
+		awk '/^[0-9]/ { on = /``max_hop``/ } on' | tr '\n' ' ' | tr -s ' ' \
+		>"$tmp/maxhop"
+	if ! grep -q "sent as $h\([^0-9]\|$\)" "$tmp/maxhop"; then
+		diag "$FLIP: the FLIP header table should say max_hop is 'sent as $h'"
+		st=1
+	fi
+	hex=$(printf '%02x %02x' $((h / 256)) $((h % 256)))
+	if ! grep -q "^    0004    00 00 $hex  *act_hop 0, max_hop $h\$" "$FLIP" ||
+	   ! grep -q "^    0000  01 04 00 00 00 00 $hex " "$FLIP"; then
+		diag "$FLIP: the worked example's LOCATE should carry max_hop $h ($hex)"
+		st=1
+	fi
+	for f in "$AF" "$MAN"; do
+		if ! flat "$f" | sed 's/\\-/-/g' | grep -q "limit of $h routers"; then
+			diag "$f should give the hop limit as 'limit of $h routers'"
+			st=1
+		fi
+	done
+fi
+# The route ttl: flip_route_init(..., N * NSEC_PER_SEC) in kmod/forward.c.
+ttl=$(tr '\n' ' ' <kmod/forward.c |
+	sed -n 's/.*flip_route_init([^;]*,[[:space:]]*\([0-9]\{1,\}\)U\{0,1\}L\{0,2\}[[:space:]]*\*[[:space:]]*NSEC_PER_SEC).*/\1/p')
+if [ -z "$ttl" ]; then
+	diag "no 'flip_route_init(..., N * NSEC_PER_SEC)' in kmod/forward.c"
+	st=1
+elif ! grep -q "^route ttl[[:space:]]\{1,\}$ttl s" "$FLIP"; then
+	diag "$FLIP: the limits table has no row 'route ttl  $ttl s' (kmod/forward.c)"
+	st=1
+fi
+ok $st "the hop limit hosts send and the route ttl match the documents"
 
 # --------------------------------------------------------------- timing
 # Fields of struct flip_timing, and the values of flip_timing_default
@@ -507,6 +608,76 @@ while read -r name var perm; do
 	done
 done <"$tmp/params"
 ok $st "every module parameter is documented with its default and access"
+
+# ---------------------------------------------------------------- sysctl
+# Every .procname of the table kmod/forward.c registers under a path
+# (amoeba_register_sysctl(net, "net/amoeba", ...)).  The Nth entry's
+# data is the Nth "t[..].data = &an->FIELD" and its mode the Nth ".mode";
+# its default is 0 (the namespace's state is zeroed) unless kmod/ assigns
+# an->FIELD a number.  af_amoeba.rst defines it as ``net.amoeba.NAME``
+# followed by an indented description; amoeba.7 in a paragraph that
+# starts ".I /proc/sys/net/amoeba/NAME".  Each says the other name, the
+# default and whether root may write it.
+cat kmod/*.c >"$tmp/kmod.c"
+spath=$(sed -n 's/.*amoeba_register_sysctl(net, "\([a-z_/]*\)".*/\1/p' "$tmp/kmod.c" |
+	head -n 1)
+sed -n 's/.*\.procname[[:space:]]*=[[:space:]]*"\([a-z_0-9]*\)".*/\1/p' "$tmp/kmod.c" \
+	>"$tmp/sysctls"
+sed -n 's/.*\.data[[:space:]]*=[[:space:]]*&an->\([a-z_0-9]*\);.*/\1/p' "$tmp/kmod.c" \
+	>"$tmp/sysctl.fields"
+sed -n 's/.*\.mode[[:space:]]*=[[:space:]]*\(0[0-7]*\),.*/\1/p' "$tmp/kmod.c" \
+	>"$tmp/sysctl.modes"
+st=0
+if [ -z "$spath" ] || [ ! -s "$tmp/sysctls" ]; then
+	diag "no sysctl path or .procname found in kmod/"
+	st=1
+fi
+i=0
+while read -r name; do
+	i=$((i + 1))
+	dotted=$(echo "$spath" | tr / .).$name
+	file=/proc/sys/$spath/$name
+	field=$(sed -n "${i}p" "$tmp/sysctl.fields")
+	def=0
+	if [ -n "$field" ]; then
+		v=$(sed -n "s/.*an->${field}[[:space:]]*=[[:space:]]*\([0-9]\{1,\}\);.*/\1/p" \
+			"$tmp/kmod.c" | head -n 1)
+		[ -n "$v" ] && def=$v
+	fi
+	# Owner write bit: root of the namespace may write it.
+	case $(sed -n "${i}p" "$tmp/sysctl.modes") in
+	0[2367]??) how="writable by root" ;;
+	*) how="read-only" ;;
+	esac
+	awk -v t="\`\`$dotted\`\`" '
+		$0 == t { on = 1; next }
+		on && /^[^[:space:]]/ { exit }
+		on' "$AF" | tr '\n' ' ' | tr -s ' ' >"$tmp/af.sysctl"
+	awk -v t=".I $file" '
+		$0 == t { on = 1 }
+		on && /^\.(PP|TP|SS|SH)/ { exit }
+		on' "$MAN" |
+		sed -e 's/\\f[BIRP]//g' -e 's/\\-/-/g' -e 's/\\&//g' |
+		tr '\n' ' ' | tr -s ' ' >"$tmp/man.sysctl"
+	for f in "$tmp/af.sysctl:$AF:$file" "$tmp/man.sysctl:$MAN:$dotted"; do
+		text=${f%%:*}
+		f=${f#*:}
+		doc=${f%%:*}
+		other=${f#*:}
+		if [ ! -s "$text" ]; then
+			diag "$doc does not describe sysctl $dotted ($file)"
+			st=1
+			continue
+		fi
+		for want in "$other" "$def (the default)" "$how"; do
+			if ! grep -qF -- "$want" "$text"; then
+				diag "$doc: sysctl $dotted: its description does not say '$want'"
+				st=1
+			fi
+		done
+	done
+done <"$tmp/sysctls"
+ok $st "every sysctl is documented with its path and default"
 
 # ------------------------------------------------------------ identifiers
 # Constants and functions the documents name must exist in the code.
