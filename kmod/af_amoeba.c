@@ -396,16 +396,18 @@ static int __net_init amoeba_net_init(struct net *net)
 	an->cnt = alloc_percpu(struct amoeba_counters);
 	if (!an->cnt)
 		return -ENOMEM;
-	err = amoeba_forward_init(net);
+	amoeba_forward_init(an);
+	amoeba_udp_init(an);
+	err = amoeba_sysctl_init(net);
 	if (err)
 		goto out_cnt;
 	err = amoeba_proc_init(net);
 	if (err)
-		goto out_forward;
+		goto out_sysctl;
 	return 0;
 
-out_forward:
-	amoeba_forward_exit(net);
+out_sysctl:
+	amoeba_sysctl_exit(net);
 out_cnt:
 	free_percpu(an->cnt);
 	return err;
@@ -416,7 +418,9 @@ static void __net_exit amoeba_net_exit(struct net *net)
 	struct amoeba_net *an = amoeba_net(net);
 
 	amoeba_proc_exit(net);
-	amoeba_forward_exit(net);
+	/* No switch is turned while the link goes. */
+	amoeba_sysctl_exit(net);
+	amoeba_udp_exit(an);
 	free_percpu(an->cnt);
 }
 

@@ -9,6 +9,8 @@
 
 #include <linux/hashtable.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
 #include <linux/seqlock.h>
 #include <linux/skbuff.h>
 #include <linux/spinlock.h>
@@ -18,9 +20,18 @@
 #include <net/sock.h>
 
 #include "../flip/flip.h"
+#include "compat.h"
 
 #define AMOEBA_PCACHE_SIZE	256
 #define AMOEBA_ROUTE_SIZE	256
+#define AMOEBA_UDP_PEERS	8	/* peers of a namespace's UDP link */
+#define AMOEBA_UDP_PEERS_LEN	256	/* net.amoeba.udp_peers, in bytes */
+/* The UDP link's flip_link.ifindex: no device has it. */
+#define AMOEBA_UDP_LINK		0xffffffffU
+/* Largest FLIP packet this host builds for UDP: one IPv4 packet of 1500. */
+#define AMOEBA_UDP_MTU		1472
+/* Largest it passes on (IP fragments what exceeds the path's MTU). */
+#define AMOEBA_UDP_MAX		65507
 #define AMOEBA_DEDUP_SIZE	256
 #define AMOEBA_MAX_PENDING	256	/* requests queued per server socket */
 #define AMOEBA_RECENT		16	/* replies remembered by a client */
@@ -68,6 +79,16 @@ struct amoeba_net {
 	struct flip_route	route;
 	struct flip_route_ent	route_ent[AMOEBA_ROUTE_SIZE];
 	struct flip_seen	seen;
+	/* FLIP over UDP (net.amoeba.udp_port, udp_peers). */
+	struct mutex		udp_mutex;	/* socket, port, peers text */
+	struct socket		*udp_sock;
+	int			udp_port;
+	char			udp_peers_text[AMOEBA_UDP_PEERS_LEN];
+	spinlock_t		udp_lock;	/* udp_peers, udp_npeers */
+	struct flip_link	udp_peers[AMOEBA_UDP_PEERS];
+	int			udp_npeers;
+	struct sk_buff_head	udp_txq;
+	struct work_struct	udp_work;
 };
 
 struct amoeba_sock {
@@ -216,9 +237,24 @@ void amoeba_sock_purge(struct amoeba_sock *as);
 void amoeba_sock_init_rpc(struct amoeba_sock *as);
 int amoeba_sock_bind_rpc(struct amoeba_sock *as);
 
+/* sysctl.c */
+int amoeba_sysctl_init(struct net *net);
+void amoeba_sysctl_exit(struct net *net);
+
+/* udp.c */
+void amoeba_udp_init(struct amoeba_net *an);
+void amoeba_udp_exit(struct amoeba_net *an);
+int amoeba_udp_xmit(struct amoeba_net *an, const struct flip_link *link,
+		    struct sk_buff *skb);
+void amoeba_udp_flood(struct amoeba_net *an, struct sk_buff *skb,
+		      const struct flip_link *except);
+int amoeba_udp_port_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
+			   void *buffer, size_t *lenp, loff_t *ppos);
+int amoeba_udp_peers_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
+			    void *buffer, size_t *lenp, loff_t *ppos);
+
 /* forward.c */
-int amoeba_forward_init(struct net *net);
-void amoeba_forward_exit(struct net *net);
+void amoeba_forward_init(struct amoeba_net *an);
 void amoeba_learn(struct amoeba_net *an, const struct flip_pkt *pkt,
 		  const struct flip_link *from);
 void amoeba_forward(struct amoeba_net *an, const struct flip_pkt *pkt,

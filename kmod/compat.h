@@ -33,4 +33,11 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/* Sysctl handlers take a const table from 6.11. */
+#ifdef AMOEBA_HAVE_CTL_CONST
+#define AMOEBA_CTL_CONST	const
+#else
+#define AMOEBA_CTL_CONST
+#endif
+
 #endif /* AMOEBA_COMPAT_H */

@@ -6,60 +6,13 @@
  * the rules).  Routes are learnt from packets only while forwarding is on,
  * so that ordinary hosts pay nothing for it.
  */
-#include <linux/slab.h>
-#include <linux/sysctl.h>
-
 #include "amoeba.h"
-#include "compat.h"
 
-static const struct ctl_table amoeba_sysctl_template[] = {
-	{
-		.procname	= "forwarding",
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
-	{ }
-};
-
-int amoeba_forward_init(struct net *net)
+void amoeba_forward_init(struct amoeba_net *an)
 {
-	struct amoeba_net *an = amoeba_net(net);
-	struct ctl_table *t;
-
 	spin_lock_init(&an->route_lock);
 	flip_route_init(&an->route, an->route_ent, AMOEBA_ROUTE_SIZE,
 			60ULL * NSEC_PER_SEC);
-	/* Without sysctls there is no switch: such a kernel never forwards. */
-	if (!IS_ENABLED(CONFIG_SYSCTL))
-		return 0;
-	t = kmemdup(amoeba_sysctl_template, sizeof(amoeba_sysctl_template),
-		    GFP_KERNEL);
-	if (!t)
-		return -ENOMEM;
-	t[0].data = &an->forwarding;
-	/* The count leaves out the empty entry that ends the table. */
-	an->sysctl = amoeba_register_sysctl(net, "net/amoeba", t,
-					    ARRAY_SIZE(amoeba_sysctl_template) - 1);
-	if (!an->sysctl) {
-		kfree(t);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-void amoeba_forward_exit(struct net *net)
-{
-	struct amoeba_net *an = amoeba_net(net);
-	const struct ctl_table *t;
-
-	if (!an->sysctl)
-		return;
-	t = an->sysctl->ctl_table_arg;
-	unregister_net_sysctl_table(an->sysctl);
-	kfree(t);
 }
 
 /* A packet came over @from: its source lies that way. */

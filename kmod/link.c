@@ -96,6 +96,8 @@ int amoeba_link_mtu(struct amoeba_net *an, const struct flip_link *link)
 
 	if (!link->ifindex)
 		return AMOEBA_LOCAL_MTU;
+	if (link->ifindex == AMOEBA_UDP_LINK)
+		return AMOEBA_UDP_MTU;
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(an->net, link->ifindex);
 	if (dev)
@@ -116,6 +118,8 @@ int amoeba_xmit_skb(struct amoeba_net *an, const struct flip_link *link,
 		local_rcv(an, skb);
 		return 0;
 	}
+	if (link->ifindex == AMOEBA_UDP_LINK)
+		return amoeba_udp_xmit(an, link, skb);
 	rcu_read_lock();
 	dev = dev_get_by_index_rcu(an->net, link->ifindex);
 	if (dev && (dev->flags & IFF_UP)) {
@@ -145,7 +149,10 @@ int amoeba_xmit(struct amoeba_net *an, const struct flip_link *link,
 }
 AMOEBA_EXPORT_FOR_TESTS(amoeba_xmit);
 
-/* Send @pkt (header only) to every host on every link, and to this one. */
+/*
+ * Send @pkt (header only) to every host on every link, UDP peers
+ * included, and to this one.
+ */
 void amoeba_broadcast(struct amoeba_net *an, const struct flip_pkt *pkt)
 {
 	static const struct flip_link local;
@@ -165,13 +172,15 @@ void amoeba_broadcast(struct amoeba_net *an, const struct flip_pkt *pkt)
 	rcu_read_unlock();
 
 	skb = amoeba_alloc_skb(pkt, GFP_ATOMIC);
-	if (skb)
-		amoeba_xmit_skb(an, &local, skb);
+	if (!skb)
+		return;
+	amoeba_udp_flood(an, skb, NULL);
+	amoeba_xmit_skb(an, &local, skb);
 }
 
 /*
- * Pass a broadcast @skb on over every link but the one it came over;
- * consumes @skb.
+ * Pass a broadcast @skb on over every link but the one it came over (UDP
+ * peers included); consumes @skb.
  */
 void amoeba_flood(struct amoeba_net *an, struct sk_buff *skb,
 		  const struct flip_link *from)
@@ -191,6 +200,7 @@ void amoeba_flood(struct amoeba_net *an, struct sk_buff *skb,
 		dev_xmit(dev, dev->broadcast, copy);
 	}
 	rcu_read_unlock();
+	amoeba_udp_flood(an, skb, from);
 	consume_skb(skb);
 }
 

@@ -84,8 +84,14 @@ static int amoeba_proc_show(struct seq_file *seq, void *v)
 
 		if (!r->addr || now - r->stamp > an->route.ttl)
 			continue;
-		seq_printf(seq, "route %016llx %u %pM %u %llu\n", r->addr,
-			   r->link.ifindex, r->link.lladdr, r->hops,
+		seq_printf(seq, "route %016llx %u ", r->addr, r->link.ifindex);
+		/* A UDP peer is an IPv4 address and a port (network order). */
+		if (r->link.ifindex == AMOEBA_UDP_LINK)
+			seq_printf(seq, "%pI4:%u", r->link.lladdr,
+				   r->link.lladdr[4] << 8 | r->link.lladdr[5]);
+		else
+			seq_printf(seq, "%pM", r->link.lladdr);
+		seq_printf(seq, " %u %llu\n", r->hops,
 			   div_u64(now - r->stamp, NSEC_PER_MSEC));
 	}
 	spin_unlock_bh(&an->route_lock);

@@ -6,14 +6,21 @@
 # on, the LOCATE crosses the router (which learns the way back), the
 # HEREIS comes back through it, and small calls and 1 MiB echoes flow,
 # their fragments forwarded.  Turning forwarding off again cuts the
-# client off with a named error.  Prints TAP.
+# client off with a named error.
+#
+# Then the same two sites are joined over IP instead: gateways gw1 (on
+# br0) and gw2 (on br1) reach each other only through ipr, a plain IP
+# router (FLIP forwarding off), and exchange FLIP over UDP
+# (net.amoeba.udp_port, udp_peers) with forwarding on: calls from hostA
+# to a server in hostC cross both gateways and the UDP path, and stop when
+# the UDP link is closed.  Prints TAP.
 #
 # Environment: IP (full iproute2), PROGS, MODDIR as for integration.sh.
 
 IP=${IP:-ip}
 PROGS=${PROGS:-/progs}
 MODDIR=${MODDIR:-/modules}
-HOSTS="hostA hostC rtr"
+HOSTS="hostA hostC rtr gw1 gw2 ipr"
 pids=""
 T=$(mktemp -d /tmp/amoeba-route.XXXXXX)
 
@@ -49,8 +56,13 @@ tap $? "insmod amoeba.ko" || { diag_file "$T/insmod.out"; bail "no module"; }
 tap $? "hostA on br0, hostC on br1, rtr on both" ||
 	{ diag_file "$T/topo.out"; bail "no topology"; }
 
+# amset NS NAME VALUE: write net.amoeba.NAME in NS.
+amset() {
+	in_ns "$1" sh -c "echo '$3' >/proc/sys/net/amoeba/$2"
+}
+
 fwd() {
-	in_ns rtr sh -c "echo $1 >/proc/sys/net/amoeba/forwarding"
+	amset rtr forwarding "$1"
 }
 
 [ "$(in_ns rtr cat /proc/sys/net/amoeba/forwarding)" = 0 ]
@@ -88,6 +100,64 @@ tap $? "turn forwarding off again"
 run "forwarding off: the cached path fails with a named error" 60 \
 	"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -t 3000 \
 	-e EHOSTUNREACH,ECONNRESET,ETIMEDOUT
+
+kill -TERM $srv
+wait $srv
+pids=""
+
+# Site to site over UDP: gw1 10.77.1.1 -- ipr -- 10.77.2.1 gw2.
+{
+	leg gw1 eth0 br0 && leg gw2 eth0 br1 &&
+	for i in 1 2; do
+		"$IP" link add wan0 netns gw$i type veth peer name w$i netns ipr &&
+		in_ns gw$i "$IP" addr add 10.77.$i.1/24 dev wan0 &&
+		in_ns gw$i "$IP" link set wan0 up &&
+		in_ns gw$i "$IP" route add default via 10.77.$i.254 &&
+		in_ns ipr "$IP" addr add 10.77.$i.254/24 dev w$i &&
+		in_ns ipr "$IP" link set w$i up || exit 1
+	done &&
+	in_ns ipr sh -c 'echo 1 >/proc/sys/net/ipv4/ip_forward'
+} >"$T/topo2.out" 2>&1
+tap $? "gw1 on br0 and gw2 on br1, joined by IP through ipr" ||
+	{ diag_file "$T/topo2.out"; bail "no second topology"; }
+
+ok=0
+for i in 1 2; do
+	peer=10.77.$((3 - i)).1:3366
+	amset gw$i udp_port 3366 && amset gw$i udp_peers "$peer" &&
+		amset gw$i forwarding 1 || ok=1
+	[ "$(in_ns gw$i cat /proc/sys/net/amoeba/udp_peers)" = "$peer" ] || ok=1
+done
+tap $ok "gw1 and gw2: udp_port 3366, each the other's peer, forwarding on"
+! amset gw1 udp_peers "10.77.2.1" 2>/dev/null &&
+	! amset gw1 udp_peers "10.77.2.1:0" 2>/dev/null &&
+	[ "$(in_ns gw1 cat /proc/sys/net/amoeba/udp_peers)" = 10.77.2.1:3366 ]
+tap $? "a malformed peer list is refused and the old one kept"
+
+G=$(random_port)
+"$IP" netns exec hostC "$PROGS/am_server" -g "$G" >"$T/srv.out" 2>"$T/srv.err" &
+srv=$!
+pids=$srv
+P=$(wait_port "$T/srv.out" $srv)
+tap $? "a new am_server in hostC serves ${P:-?}" || { diag_file "$T/srv.err"; bail "no server"; }
+run "200 calls from hostA over gw1, UDP and gw2" 120 \
+	"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 200 -s 100 -t 5000
+run "2 echoes of 1 MiB over the UDP path, verified by SHA-256" 300 \
+	"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 2 -s 1048576 -R 9 -t 60000
+g1=$(field gw1 stat forward)
+g2=$(field gw2 stat forward)
+[ "$g1" -gt 1000 ] && [ "$g2" -gt 1000 ] &&
+	[ "$(field ipr stat forward)" -eq 0 ] && [ "$(field rtr stat forward)" -eq "$fw" ]
+tap $? "the gateways forwarded ($g1, $g2), ipr and rtr carried no FLIP" ||
+	{ diag_proc gw1; diag_proc ipr; }
+proc_amoeba gw1 | grep -q '^route [0-9a-f]* 4294967295 10\.77\.2\.1:3366 '
+tap $? "gw1 routes hostC's side through its UDP peer" || diag_proc gw1
+
+amset gw1 udp_port 0
+tap $? "close gw1's UDP link"
+run "with the UDP link closed, a fresh call fails with a named error" 60 \
+	"$IP" netns exec hostA "$PROGS/am_client" -g "$(random_port)" -t 2000 \
+	-e EHOSTUNREACH
 
 kill -TERM $srv
 wait $srv

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Payload of tests/unload.t, run as root inside the debug-kernel VM by
 # busybox sh: while RPCs of every kind run on the module (small and 1 MiB,
-# across a bridge and within one host), rmmod must be refused; once the
-# processes are killed in the middle of their calls, the module must
-# unload with the namespaces it served still alive, load again and work.
+# across a bridge, over UDP and within one host), rmmod must be refused;
+# once the processes are killed in the middle of their calls, the module
+# must unload with the namespaces it served still alive, load again and
+# work.
 # Prints TAP; kernel reports (oops, WARN, lockdep, KASAN) are caught on the
 # console by qemu-run.sh, leaks by the kmemleak point at the end.
 
@@ -38,6 +39,17 @@ start_server() {
 	pids="$pids $spid"
 	P=$(wait_port "$T/srv.out" $spid)
 }
+
+# Each host also a UDP peer of the other, forwarding on: the UDP sockets,
+# their work items and learnt routes must go with the module too.
+ok=0
+for h in hostA hostB; do
+	peer=10.99.0.$([ $h = hostA ] && echo 2 || echo 1):3366
+	in_ns $h sh -c "echo 3366 >/proc/sys/net/amoeba/udp_port &&
+		echo $peer >/proc/sys/net/amoeba/udp_peers &&
+		echo 1 >/proc/sys/net/amoeba/forwarding" || ok=1
+done
+tap $ok "hostA and hostB are each other's FLIP-over-UDP peers, forwarding"
 
 G=$(random_port)
 start_server "$G"
