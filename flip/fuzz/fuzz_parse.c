@@ -6,12 +6,12 @@
  * reassembled (REQUEST and REPLY fragments) and a message being sent
  * (RECEIVED) must keep their invariants; anything else must be refused
  * with a named reason.  AddressSanitizer catches every read outside the
- * input.
+ * input.  A router learns a route back to its source, and forwards it.
  *
  * The bytes after the packet, which the parser ignores as link padding,
  * script more of the same: further fragments of the message, or further
- * progress reports and timeouts of the sender.  The reassembly and the
- * sender also live on from one input to the next.
+ * progress reports and timeouts of the sender.  The reassembly, the
+ * sender and the router also live on from one input to the next.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -21,6 +21,9 @@
 /* The message the RECEIVED packets report on: more than one window. */
 #define TX_TOTAL	400000
 #define TX_FRAG		9000
+/* The router's routes: few sets, so that they collide; ns, 7 an input. */
+#define ROUTES		(4 * FLIP_ROUTE_WAYS)
+#define ROUTE_TTL	1000
 
 static void drop_reply(void *reply)
 {
@@ -255,6 +258,160 @@ static void fuzz_trans(const struct flip_pkt *pkt, const u8 *s,
 	} while (1);
 }
 
+static bool link_eq(const struct flip_link *a, const struct flip_link *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+/* A link named by 3 bits: one of 4 interfaces, one of 2 neighbours. */
+static void byte_link(struct flip_link *l, u8 b)
+{
+	memset(l, 0, sizeof(*l));
+	l->ifindex = 1 + (b & 3);
+	l->lladdr[0] = b >> 2;
+}
+
+static bool route_eq(const struct flip_route_ent *a,
+		     const struct flip_route_ent *b)
+{
+	return a->addr == b->addr && link_eq(&a->link, &b->link) &&
+	       a->hops == b->hops && a->stamp == b->stamp;
+}
+
+/*
+ * News of @addr over @from: afterwards the route is the one there was, if
+ * that is live, over another link and shorter, else the news; in one slot,
+ * and no other route changed but one that gave way to it, the oldest of a
+ * full set.
+ */
+static void route_learn(struct flip_route *rt, u64 addr,
+			const struct flip_link *from, u16 hops, u64 now)
+{
+	static struct flip_route_ent snap[ROUTES];
+	const struct flip_route_ent *e = flip_route_lookup(rt, addr, now);
+	bool kept = e && hops > e->hops && !link_eq(from, &e->link);
+	unsigned int i, n = 0, changed = ROUTES, set;
+
+	memcpy(snap, rt->ent, sizeof(snap));
+	flip_route_learn(rt, addr, from, hops, now);
+	for (i = 0; i < ROUTES; i++) {
+		n += rt->ent[i].addr == addr;
+		if (!route_eq(&snap[i], &rt->ent[i])) {
+			assert(changed == ROUTES);
+			changed = i;
+		}
+	}
+	if (addr == FLIP_ADDR_BROADCAST || kept)
+		assert(changed == ROUTES);
+	if (addr == FLIP_ADDR_BROADCAST) {
+		assert(!flip_route_lookup(rt, addr, now));
+		return;
+	}
+	assert(n == 1);
+	e = flip_route_lookup(rt, addr, now);
+	assert(e && e->addr == addr);
+	if (!kept)
+		assert(link_eq(&e->link, from) && e->hops == hops &&
+		       e->stamp == now);
+	if (changed < ROUTES && snap[changed].addr &&
+	    snap[changed].addr != addr) {
+		set = changed - changed % FLIP_ROUTE_WAYS;
+		for (i = set; i < set + FLIP_ROUTE_WAYS; i++)
+			assert(snap[i].addr &&
+			       snap[i].stamp >= snap[changed].stamp);
+	}
+}
+
+/*
+ * @pkt, as received, raised by one hop and written back to a copy of @buf:
+ * the same packet, but for its hop count.
+ */
+static void check_set_hops(const u8 *buf, size_t len,
+			   const struct flip_pkt *pkt)
+{
+	u8 *copy = malloc(len);
+	struct flip_pkt r;
+
+	assert(copy);
+	memcpy(copy, buf, len);
+	flip_set_hops(copy, &pkt->fh);
+	assert(flip_parse(copy, len, &r) == FLIP_DROP_NONE);
+	assert(r.fh.act_hop == pkt->fh.act_hop);
+	assert(get16(copy + 4) == pkt->fh.act_hop);
+	assert(!memcmp(copy, buf, 4) && !memcmp(copy + 6, buf + 6, len - 6));
+	free(copy);
+}
+
+/*
+ * A router, whose routes and broadcast filter outlive the input, learns
+ * the way back to @pkt's source and forwards it.  Byte 3 of the header,
+ * which the parser ignores, names the link it came in on (bits 0-2) and,
+ * if bit 7 is set, one that a packet from its destination came in on
+ * just before (bits 4-6), from as many hops away or, if bit 3 is set,
+ * from a neighbour.
+ */
+static void fuzz_route(const u8 *buf, size_t len, const struct flip_pkt *pkt,
+		       u64 now)
+{
+	static struct flip_route_ent ents[ROUTES];
+	static struct flip_route rt;
+	static struct flip_seen seen;
+	const struct flip_route_ent *e;
+	struct flip_link from, to, back;
+	struct flip_pkt q;
+	enum flip_drop why = FLIP_DROP_MAX;
+	u16 act = pkt->fh.act_hop, max = pkt->fh.max_hop;
+
+	if (!rt.ent)
+		flip_route_init(&rt, ents, ROUTES, ROUTE_TTL);
+	byte_link(&from, buf[3] & 7);
+	if (buf[3] & 0x80) {
+		byte_link(&back, buf[3] >> 4 & 7);
+		route_learn(&rt, pkt->fh.dst, &back, buf[3] & 8 ? 0 : act, now);
+	}
+	route_learn(&rt, pkt->fh.src, &from, act, now);
+
+	memcpy(&q, pkt, sizeof(q));
+	switch (flip_forward(&rt, &seen, &q, &from, now, &to, &why)) {
+	case FLIP_FWD_DROP:
+		assert(!memcmp(&q, pkt, sizeof(q)));
+		if (act >= max) {
+			assert(why == FLIP_DROP_HOPS);
+		} else if (pkt->fh.dst == FLIP_ADDR_BROADCAST) {
+			assert(why == FLIP_DROP_DUP);
+		} else {
+			assert(why == FLIP_DROP_NOROUTE);
+			e = flip_route_lookup(&rt, pkt->fh.dst, now);
+			assert(!e || link_eq(&e->link, &from));
+		}
+		return;
+	case FLIP_FWD_FLOOD:
+		assert(pkt->fh.dst == FLIP_ADDR_BROADCAST);
+		break;
+	case FLIP_FWD_ROUTE:
+		assert(pkt->fh.dst != FLIP_ADDR_BROADCAST);
+		e = flip_route_lookup(&rt, pkt->fh.dst, now);
+		assert(e && link_eq(&e->link, &to) && !link_eq(&to, &from));
+		break;
+	default:
+		assert(0);
+	}
+	assert(act < max && q.fh.act_hop == act + 1 && q.fh.act_hop <= max);
+	q.fh.act_hop = act;
+	assert(!memcmp(&q, pkt, sizeof(q)));
+	q.fh.act_hop = act + 1;
+	check_set_hops(buf, len, &q);
+
+	/* What was passed on once and comes back round a loop stops here. */
+	if (pkt->fh.dst == FLIP_ADDR_BROADCAST) {
+		memcpy(&q, pkt, sizeof(q));
+		why = FLIP_DROP_MAX;
+		assert(flip_forward(&rt, &seen, &q, &from, now, &to, &why) ==
+		       FLIP_FWD_DROP && why == FLIP_DROP_DUP);
+		assert(!memcmp(&q, pkt, sizeof(q)));
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 {
 	static struct flip_dedup_ent ents[4 * FLIP_DEDUP_WAYS];
@@ -307,6 +464,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *buf, size_t len)
 		fuzz_rx(&pkt, script, end, now);
 	if (pkt.rh.type == FLIP_RPC_RECEIVED)
 		fuzz_tx(&pkt, script, end, now);
+	fuzz_route(buf, len, &pkt, now);
 
 	/* A request is never NEW twice while its record is kept. */
 	if (pkt.rh.type == FLIP_RPC_REQUEST) {

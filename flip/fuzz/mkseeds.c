@@ -5,7 +5,9 @@
  * packets about each, so the fuzzer starts from frames the parser accepts.
  * Some carry a script after the packet (see fuzz_parse.c): the first
  * fragment the rest of its message, a RECEIVED a few steps of the sender,
- * and one long reply is streamed in order.
+ * and one long reply is streamed in order.  A few unicasts ask the
+ * harness's router (byte 3 of the header) for a route first, to forward
+ * them by, or back where they came from.
  * Run by `make fuzz`.
  */
 #include <stdio.h>
@@ -27,6 +29,8 @@ static int write_seed(const char *dir, const char *name,
 	FILE *f;
 
 	len = flip_write(buf, p);
+	/* Reserved, written 0; the harness reads it as links. */
+	buf[3] = p->fh.reserved;
 	memset(buf + len, 'x', p->datalen);
 	len += p->datalen;
 	if (slen)
@@ -64,6 +68,12 @@ int main(int argc, char **argv)
 	static const u8 rest[] = { 0, 2, 0, 1 };
 	/* Received 2000, granted 300000, a timeout, a probe (fuzz_tx()). */
 	static const u8 steps[] = { 0, 0, 250, 1, 0x92, 0x7c, 2, 0, 0, 3, 0, 0 };
+	/* Links, destination, hops: to 2 over another link, over the same,
+	 * to 1 by a shorter way than its news comes; a broadcast at its
+	 * limit, and seed-1 again.
+	 */
+	static const u8 routes[] = { 0x90, 2, 1, 0x80, 2, 1, 0x98, 1, 1,
+				     0, 0, 2, 0, 0, 0 };
 	static u8 inorder[2 * SEED_LONG];
 	struct flip_pkt p;
 	char name[64];
@@ -100,6 +110,17 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "%u-received-%u", FLIP_RPC_RECEIVED,
 			 msgs[m]);
 		if (write_seed(argv[1], name, &p, steps, sizeof(steps)))
+			return 1;
+	}
+	for (i = 0; i < sizeof(routes); i += 3) {
+		seed_pkt(&p, routes[i + 1] ? FLIP_RPC_REQUEST :
+					     FLIP_RPC_LOCATE);
+		p.fh.reserved = routes[i];
+		p.fh.dst = routes[i + 1];
+		p.fh.act_hop = routes[i + 2];
+		p.fh.max_hop = 2;
+		snprintf(name, sizeof(name), "route-%u", i / 3);
+		if (write_seed(argv[1], name, &p, NULL, 0))
 			return 1;
 	}
 	/* A long reply's first fragment, then the one at the prefix, ... */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the FLIP engine: codec, port cache, client transaction,
- * message transfer in fragments and duplicate filter, driven with a fake
- * clock.  Included by a harness; see engine_test.h.
+ * message transfer in fragments, duplicate filter and forwarding, driven
+ * with a fake clock.  Included by a harness; see engine_test.h.
  */
 #include "../flip.h"
 #include "engine_test.h"
@@ -1360,6 +1360,374 @@ FT_TEST(dedup_full_and_eviction)
 	FT_EQ(flip_dedup_request(&d, 1, 3, 90, &e), FLIP_DUP_REPLIED);
 }
 
+static const struct flip_link ft_link_a = { .ifindex = 1, .lladdr = { 0xa } };
+static const struct flip_link ft_link_b = { .ifindex = 2, .lladdr = { 0xb } };
+/* Another neighbour on link A's interface: a link of its own. */
+static const struct flip_link ft_link_a2 = { .ifindex = 1, .lladdr = { 0xc } };
+
+static bool ft_link_eq(const struct flip_link *a, const struct flip_link *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static int ft_route_count(const struct flip_route_ent *ents, int n, u64 addr)
+{
+	int i, c = 0;
+
+	for (i = 0; i < n; i++)
+		c += ents[i].addr == addr;
+	return c;
+}
+
+FT_TEST(route_learn_and_replace)
+{
+	static struct flip_route_ent ents[FLIP_ROUTE_WAYS];
+	const struct flip_route_ent *e;
+	struct flip_route rt;
+
+	flip_route_init(&rt, ents, FLIP_ROUTE_WAYS, 1000);
+	FT_TRUE(!flip_route_lookup(&rt, 5, 0));
+	flip_route_learn(&rt, 5, &ft_link_a, 3, 100);
+	e = flip_route_lookup(&rt, 5, 100);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_a));
+	FT_TRUE(e && e->addr == 5 && e->hops == 3 && e->stamp == 100);
+	/* A longer way over another link keeps the route, and its age. */
+	flip_route_learn(&rt, 5, &ft_link_b, 4, 200);
+	e = flip_route_lookup(&rt, 5, 200);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_a));
+	FT_TRUE(e && e->hops == 3 && e->stamp == 100);
+	/* As short a way over another link wins. */
+	flip_route_learn(&rt, 5, &ft_link_b, 3, 300);
+	e = flip_route_lookup(&rt, 5, 300);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_b));
+	FT_TRUE(e && e->hops == 3 && e->stamp == 300);
+	/* A shorter one too. */
+	flip_route_learn(&rt, 5, &ft_link_a, 2, 400);
+	e = flip_route_lookup(&rt, 5, 400);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_a) && e->hops == 2);
+	/* News over the route's own link is taken, even of more hops. */
+	flip_route_learn(&rt, 5, &ft_link_a, 6, 500);
+	e = flip_route_lookup(&rt, 5, 500);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_a));
+	FT_TRUE(e && e->hops == 6 && e->stamp == 500);
+	/* Another neighbour on the same interface is another link. */
+	flip_route_learn(&rt, 5, &ft_link_a2, 7, 600);
+	e = flip_route_lookup(&rt, 5, 600);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_a) && e->hops == 6);
+	/* Live up to ttl, a longer way still loses; past it, it wins. */
+	flip_route_learn(&rt, 5, &ft_link_b, 9, 1500);
+	e = flip_route_lookup(&rt, 5, 1500);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_a) && e->hops == 6);
+	FT_TRUE(!flip_route_lookup(&rt, 5, 1501));
+	flip_route_learn(&rt, 5, &ft_link_b, 9, 1501);
+	e = flip_route_lookup(&rt, 5, 1501);
+	FT_TRUE(e && ft_link_eq(&e->link, &ft_link_b));
+	FT_TRUE(e && e->hops == 9 && e->stamp == 1501);
+	/* All of that in one slot. */
+	FT_EQ(ft_route_count(ents, FLIP_ROUTE_WAYS, 5), 1);
+}
+
+FT_TEST(route_lru_and_broadcast)
+{
+	static struct flip_route_ent ents[FLIP_ROUTE_WAYS];
+	static struct flip_route_ent snap[FLIP_ROUTE_WAYS];
+	struct flip_route rt;
+	u64 a;
+
+	/* One set: no address is ever 0, even in an empty slot. */
+	flip_route_init(&rt, ents, FLIP_ROUTE_WAYS, 1000000);
+	FT_TRUE(!flip_route_lookup(&rt, FLIP_ADDR_BROADCAST, 0));
+	for (a = 1; a <= FLIP_ROUTE_WAYS; a++)
+		flip_route_learn(&rt, a, &ft_link_a, 1, 10 + a);
+	for (a = 1; a <= FLIP_ROUTE_WAYS; a++)
+		FT_TRUE(flip_route_lookup(&rt, a, 20) != NULL);
+	/* The set is full: the least recently learnt (2) gives way. */
+	flip_route_learn(&rt, 1, &ft_link_a, 1, 50);
+	flip_route_learn(&rt, 100, &ft_link_b, 1, 60);
+	FT_TRUE(!flip_route_lookup(&rt, 2, 70));
+	FT_TRUE(flip_route_lookup(&rt, 1, 70) != NULL);
+	FT_TRUE(flip_route_lookup(&rt, 3, 70) != NULL);
+	FT_TRUE(flip_route_lookup(&rt, 4, 70) != NULL);
+	FT_TRUE(flip_route_lookup(&rt, 100, 70) != NULL);
+	/* News refused does not refresh a route: 3 is still the oldest. */
+	flip_route_learn(&rt, 3, &ft_link_b, 5, 80);
+	flip_route_learn(&rt, 101, &ft_link_b, 1, 90);
+	FT_TRUE(!flip_route_lookup(&rt, 3, 100));
+	FT_TRUE(flip_route_lookup(&rt, 101, 100) != NULL);
+	/* The broadcast address is never learnt, nor pushes out a route. */
+	memcpy(snap, ents, sizeof(ents));
+	flip_route_learn(&rt, FLIP_ADDR_BROADCAST, &ft_link_a, 0, 200);
+	FT_TRUE(!memcmp(snap, ents, sizeof(ents)));
+	FT_TRUE(!flip_route_lookup(&rt, FLIP_ADDR_BROADCAST, 200));
+}
+
+#define FT_ROUTES	(16 * FLIP_ROUTE_WAYS)
+#define FT_ADDR(a)	((u64)(a) << 40 | (a))
+
+FT_TEST(route_lookup_expiry)
+{
+	static struct flip_route_ent ents[FT_ROUTES], snap[FT_ROUTES];
+	const struct flip_route_ent *e;
+	struct flip_route rt;
+	u64 a;
+
+	/* Several sets, each route live for ttl after it was learnt. */
+	flip_route_init(&rt, ents, FT_ROUTES, 1000);
+	for (a = 1; a <= 8; a++)
+		flip_route_learn(&rt, FT_ADDR(a),
+				 a & 1 ? &ft_link_a : &ft_link_b, a, 100 + a);
+	for (a = 1; a <= 8; a++) {
+		e = flip_route_lookup(&rt, FT_ADDR(a), 1100 + a);
+		FT_TRUE(e && e->addr == FT_ADDR(a) && e->hops == a);
+		FT_TRUE(e && e->link.ifindex == (a & 1 ? 1 : 2));
+		FT_EQ(ft_route_count(ents, FT_ROUTES, FT_ADDR(a)), 1);
+	}
+	FT_TRUE(!flip_route_lookup(&rt, 9, 200));
+	/* Stale is absent, and looking it up writes nothing. */
+	memcpy(snap, ents, sizeof(ents));
+	for (a = 1; a <= 8; a++)
+		FT_TRUE(!flip_route_lookup(&rt, FT_ADDR(a), 1101 + a));
+	FT_TRUE(!memcmp(snap, ents, sizeof(ents)));
+}
+
+FT_TEST(seen_ring)
+{
+	static struct flip_seen s;
+	u32 i;
+
+	memset(&s, 0, sizeof(s));
+	FT_TRUE(!flip_seen(&s, 100, 1));
+	FT_TRUE(flip_seen(&s, 100, 1));
+	/* Same source or same messid is not the same broadcast. */
+	FT_TRUE(!flip_seen(&s, 100, 2));
+	FT_TRUE(!flip_seen(&s, 101, 1));
+	for (i = 3; i < FLIP_SEEN_SIZE; i++)
+		FT_TRUE(!flip_seen(&s, 200, i));
+	/* Full, and everything still there; a hit takes no room. */
+	FT_TRUE(flip_seen(&s, 100, 1));
+	FT_TRUE(flip_seen(&s, 101, 1));
+	FT_TRUE(flip_seen(&s, 200, FLIP_SEEN_SIZE - 1));
+	/* The next one pushes out the oldest, and only that. */
+	FT_TRUE(!flip_seen(&s, 300, 1));
+	FT_TRUE(flip_seen(&s, 100, 2));
+	FT_TRUE(!flip_seen(&s, 100, 1));	/* gone, and back in */
+	FT_TRUE(flip_seen(&s, 100, 1));
+	FT_TRUE(!flip_seen(&s, 100, 2));	/* pushed out by 100/1 */
+}
+
+static void ft_fwd_pkt(struct flip_pkt *p, u64 dst, u16 act, u16 max)
+{
+	memset(p, 0, sizeof(*p));
+	p->fh.type = dst ? FLIP_UNIDATA : FLIP_MULTIDATA;
+	p->fh.act_hop = act;
+	p->fh.max_hop = max;
+	p->fh.dst = dst;
+	p->fh.src = 0x42;
+	p->fh.messid = 9;
+	p->rh.type = dst ? FLIP_RPC_REQUEST : FLIP_RPC_LOCATE;
+}
+
+FT_TEST(forward_hop_limit)
+{
+	static struct flip_route_ent ents[FLIP_ROUTE_WAYS];
+	static struct flip_seen seen, snap;
+	struct flip_link to = { 0 };
+	struct flip_route rt;
+	struct flip_pkt p, q;
+	enum flip_drop why = FLIP_DROP_NONE;
+	int i;
+
+	flip_route_init(&rt, ents, FLIP_ROUTE_WAYS, 1000);
+	flip_route_learn(&rt, 0x55, &ft_link_b, 1, 0);
+	memset(&seen, 0, sizeof(seen));
+	memcpy(&snap, &seen, sizeof(seen));
+
+	/* At the limit, either kind goes no further, and is not recorded. */
+	ft_fwd_pkt(&p, 0x55, 3, 3);
+	q = p;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_HOPS);
+	FT_EQ(p.fh.act_hop, 3);
+	FT_TRUE(!memcmp(&p.fh, &q.fh, sizeof(p.fh)));
+	FT_EQ(to.ifindex, 0);
+	ft_fwd_pkt(&p, 0, 3, 3);
+	why = FLIP_DROP_NONE;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_HOPS);
+	FT_EQ(p.fh.act_hop, 3);
+	ft_fwd_pkt(&p, 0, 5, 3);		/* beyond: the parser's job */
+	why = FLIP_DROP_NONE;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_HOPS);
+	ft_fwd_pkt(&p, 0, 0, 0);
+	why = FLIP_DROP_NONE;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_HOPS);
+	FT_TRUE(!memcmp(&snap, &seen, sizeof(seen)));
+	/* So the same broadcast by a shorter way is still passed on. */
+	ft_fwd_pkt(&p, 0, 2, 3);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_FLOOD);
+	FT_EQ(p.fh.act_hop, 3);
+
+	/* A unicast with the default limit crosses that many routers. */
+	ft_fwd_pkt(&p, 0x55, 0, FLIP_HOPS_DEFAULT);
+	FT_TRUE(FLIP_HOPS_DEFAULT <= FLIP_MAX_HOPS);
+	for (i = 0; i <= FLIP_HOPS_DEFAULT; i++)
+		if (flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why) !=
+		    FLIP_FWD_ROUTE)
+			break;
+	FT_EQ(i, FLIP_HOPS_DEFAULT);
+	FT_EQ(p.fh.act_hop, FLIP_HOPS_DEFAULT);
+	FT_EQ(why, FLIP_DROP_HOPS);
+}
+
+FT_TEST(forward_broadcast_once)
+{
+	static struct flip_route_ent ents[FLIP_ROUTE_WAYS];
+	static struct flip_seen seen;
+	struct flip_link to = { 0 };
+	struct flip_route rt;
+	struct flip_pkt p;
+	enum flip_drop why = FLIP_DROP_NONE;
+
+	/* No routes needed, nor any link but where it came from. */
+	flip_route_init(&rt, ents, FLIP_ROUTE_WAYS, 1000);
+	memset(&seen, 0, sizeof(seen));
+	ft_fwd_pkt(&p, 0, 0, 3);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_FLOOD);
+	FT_EQ(p.fh.act_hop, 1);
+	FT_EQ(p.fh.max_hop, 3);
+	FT_EQ(p.fh.dst, FLIP_ADDR_BROADCAST);
+	FT_TRUE(flip_seen(&seen, 0x42, 9));
+	/* Back round a loop, over another link: not again. */
+	ft_fwd_pkt(&p, 0, 2, 3);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_b, 20, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_DUP);
+	FT_EQ(p.fh.act_hop, 2);
+	/* The next broadcast of that source is another. */
+	ft_fwd_pkt(&p, 0, 0, 3);
+	p.fh.messid = 10;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 30, &to, &why),
+	      FLIP_FWD_FLOOD);
+	FT_EQ(p.fh.act_hop, 1);
+}
+
+FT_TEST(forward_unicast_routes)
+{
+	static struct flip_route_ent ents[4 * FLIP_ROUTE_WAYS];
+	static struct flip_seen seen, snap;
+	struct flip_link to;
+	struct flip_route rt;
+	struct flip_pkt p, q;
+	enum flip_drop why;
+
+	flip_route_init(&rt, ents, 4 * FLIP_ROUTE_WAYS, 1000);
+	flip_route_learn(&rt, 0x55, &ft_link_b, 1, 0);
+	memset(&seen, 0, sizeof(seen));
+	memcpy(&snap, &seen, sizeof(seen));
+
+	ft_fwd_pkt(&p, 0x55, 1, 3);
+	memset(&to, 0, sizeof(to));
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_ROUTE);
+	FT_TRUE(ft_link_eq(&to, &ft_link_b));
+	FT_EQ(p.fh.act_hop, 2);
+	FT_EQ(p.fh.dst, 0x55);
+	/* To another neighbour on the interface it came in on. */
+	ft_fwd_pkt(&p, 0x55, 1, 3);
+	memset(&to, 0, sizeof(to));
+	flip_route_learn(&rt, 0x55, &ft_link_a2, 1, 10);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_ROUTE);
+	FT_TRUE(ft_link_eq(&to, &ft_link_a2));
+	FT_EQ(p.fh.act_hop, 2);
+
+	/* Never back the way it came. */
+	ft_fwd_pkt(&p, 0x55, 1, 3);
+	q = p;
+	memset(&to, 0, sizeof(to));
+	why = FLIP_DROP_NONE;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a2, 10, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_NOROUTE);
+	FT_TRUE(!memcmp(&p.fh, &q.fh, sizeof(p.fh)));
+	FT_EQ(to.ifindex, 0);
+	/* Nowhere to go: unknown, or known too long ago. */
+	ft_fwd_pkt(&p, 0x56, 1, 3);
+	why = FLIP_DROP_NONE;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 10, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_NOROUTE);
+	FT_EQ(p.fh.act_hop, 1);
+	ft_fwd_pkt(&p, 0x55, 1, 3);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_b, 1010, &to, &why),
+	      FLIP_FWD_ROUTE);
+	ft_fwd_pkt(&p, 0x55, 1, 3);
+	why = FLIP_DROP_NONE;
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_b, 1011, &to, &why),
+	      FLIP_FWD_DROP);
+	FT_EQ(why, FLIP_DROP_NOROUTE);
+	FT_EQ(p.fh.act_hop, 1);
+	/* Unicasts leave the broadcast filter alone. */
+	FT_TRUE(!memcmp(&snap, &seen, sizeof(seen)));
+	FT_TRUE(!strcmp(flip_drop_names[FLIP_DROP_NOROUTE], "noroute"));
+}
+
+FT_TEST(forward_set_hops_round_trip)
+{
+	static struct flip_route_ent ents[FLIP_ROUTE_WAYS];
+	static struct flip_seen seen;
+	u8 buf[256], orig[256];
+	struct flip_link to;
+	struct flip_route rt;
+	struct flip_pkt p, q;
+	enum flip_drop why;
+	size_t len = ft_build_request(buf, (const u8 *)"abc", 3);
+
+	flip_route_init(&rt, ents, FLIP_ROUTE_WAYS, 1000);
+	flip_route_learn(&rt, 0x1122334455667788ULL, &ft_link_b, 0, 0);
+	memset(&seen, 0, sizeof(seen));
+	memcpy(orig, buf, len);
+
+	/* Big-endian in bytes 4 and 5, and nothing else written. */
+	memset(&p, 0, sizeof(p));
+	p.fh.act_hop = 0x0102;
+	flip_set_hops(buf, &p.fh);
+	FT_EQ(buf[4], 1);
+	FT_EQ(buf[5], 2);
+	FT_TRUE(!memcmp(buf, orig, 4));
+	FT_TRUE(!memcmp(buf + 6, orig + 6, len - 6));
+
+	/* Forwarded twice, written back each time: still the same packet. */
+	memcpy(buf, orig, len);
+	FT_EQ(flip_parse(buf, len, &p), FLIP_DROP_NONE);
+	FT_EQ(p.fh.act_hop, 0);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 1, &to, &why),
+	      FLIP_FWD_ROUTE);
+	flip_set_hops(buf, &p.fh);
+	FT_EQ(flip_forward(&rt, &seen, &p, &ft_link_a, 1, &to, &why),
+	      FLIP_FWD_ROUTE);
+	flip_set_hops(buf, &p.fh);
+	FT_EQ(flip_parse(buf, len, &q), FLIP_DROP_NONE);
+	FT_EQ(q.fh.act_hop, 2);
+	FT_EQ(q.fh.max_hop, 3);
+	FT_EQ(q.fh.dst, p.fh.dst);
+	FT_EQ(q.fh.src, p.fh.src);
+	FT_EQ(q.fh.messid, p.fh.messid);
+	FT_EQ(q.fh.length, p.fh.length);
+	FT_EQ(q.rh.tid, p.rh.tid);
+	FT_EQ(q.datalen, 3);
+	FT_EQ(buf[5], 2);
+	FT_TRUE(!memcmp(buf + 6, orig + 6, len - 6));
+}
+
 static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(wire_request_round_trip),
 	FT_CASE(wire_control_round_trip),
@@ -1394,5 +1762,13 @@ static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(pcache_keeps_rtt_per_server),
 	FT_CASE(dedup_at_most_once),
 	FT_CASE(dedup_full_and_eviction),
+	FT_CASE(route_learn_and_replace),
+	FT_CASE(route_lru_and_broadcast),
+	FT_CASE(route_lookup_expiry),
+	FT_CASE(seen_ring),
+	FT_CASE(forward_hop_limit),
+	FT_CASE(forward_broadcast_once),
+	FT_CASE(forward_unicast_routes),
+	FT_CASE(forward_set_hops_round_trip),
 	FT_CASE_END
 };
