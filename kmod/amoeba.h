@@ -248,6 +248,7 @@ int amoeba_udp_xmit(struct amoeba_net *an, const struct flip_link *link,
 		    struct sk_buff *skb);
 void amoeba_udp_flood(struct amoeba_net *an, struct sk_buff *skb,
 		      const struct flip_link *except);
+int amoeba_parse_peers(const char *s, struct flip_link *peers);
 int amoeba_udp_port_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
 			   void *buffer, size_t *lenp, loff_t *ppos);
 int amoeba_udp_peers_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,

@@ -233,30 +233,36 @@ int amoeba_udp_port_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
 	return err;
 }
 
-/* Parse "ADDR:PORT ADDR:PORT ..." into @peers; the count, or -EINVAL. */
-static int parse_peers(const char *s, struct flip_link *peers)
+/*
+ * Parse "ADDR:PORT ADDR:PORT ..." (IPv4, ports 1..65535, at most
+ * AMOEBA_UDP_PEERS) into @peers: the count, or -EINVAL.
+ */
+int amoeba_parse_peers(const char *s, struct flip_link *peers)
 {
-	const char *end;
+	char word[sizeof("255.255.255.255:65535")];
+	const char *colon;
 	__be32 addr;
+	size_t len;
 	int n = 0;
 	u16 port;
 
-	for (;;) {
-		s = skip_spaces(s);
-		if (!*s)
-			return n;
-		if (n == AMOEBA_UDP_PEERS ||
-		    !in4_pton(s, -1, (u8 *)&addr, ':', &end) ||
-		    sscanf(end, ":%hu", &port) != 1 || !port)
+	while (*(s = skip_spaces(s))) {
+		len = strcspn(s, " \t\n");
+		if (len >= sizeof(word) || n == AMOEBA_UDP_PEERS)
+			return -EINVAL;
+		memcpy(word, s, len);
+		word[len] = '\0';
+		s += len;
+		colon = strchr(word, ':');
+		if (!colon || colon == word ||
+		    !in4_pton(word, colon - word, (u8 *)&addr, -1, NULL) ||
+		    kstrtou16(colon + 1, 10, &port) || !port)
 			return -EINVAL;
 		peer_to_link(addr, htons(port), &peers[n++]);
-		s = end + 1;
-		while (*s >= '0' && *s <= '9')
-			s++;
-		if (*s && *s != ' ' && *s != '\n' && *s != '\t')
-			return -EINVAL;
 	}
+	return n;
 }
+AMOEBA_EXPORT_FOR_TESTS(amoeba_parse_peers);
 
 /* net.amoeba.udp_peers: whom the link talks to, replaced as a whole. */
 int amoeba_udp_peers_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
@@ -275,7 +281,7 @@ int amoeba_udp_peers_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
 	err = proc_dostring(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
-	n = parse_peers(text, peers);
+	n = amoeba_parse_peers(text, peers);
 	if (n < 0)
 		return n;
 	mutex_lock(&an->udp_mutex);

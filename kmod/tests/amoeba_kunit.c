@@ -359,6 +359,36 @@ static void request_reassembly(struct kunit *test)
 	sock_release(srv);
 }
 
+/* net.amoeba.udp_peers: what is taken, and everything else refused. */
+static void udp_peer_lists(struct kunit *test)
+{
+	static const char *const bad[] = {
+		"10.0.0.1", "10.0.0.1:", ":3366", "10.0.0.1:0",
+		"10.0.0.1:65536", "10.0.0.1:70000", "10.0.0.1:33x",
+		"10.0.0.256:1", "10.0.0:1", "10.0.0.1.2:1", "host:1",
+		"10.0.0.1:1:2", "10.0.0.1:-1", "1.1.1.1:1 2.2.2.2",
+		"1.1.1.1:1 1.1.1.2:1 1.1.1.3:1 1.1.1.4:1 1.1.1.5:1 1.1.1.6:1 1.1.1.7:1 1.1.1.8:1 1.1.1.9:1",
+		"1111111111111111111111111:1",
+	};
+	struct flip_link peers[AMOEBA_UDP_PEERS];
+	int i;
+
+	KUNIT_EXPECT_EQ(test, amoeba_parse_peers("", peers), 0);
+	KUNIT_EXPECT_EQ(test, amoeba_parse_peers("\t \t", peers), 0);
+	KUNIT_EXPECT_EQ(test, amoeba_parse_peers(
+			" 10.1.2.3:3366\t192.168.0.1:65535\n", peers), 2);
+	KUNIT_EXPECT_EQ(test, peers[0].ifindex, AMOEBA_UDP_LINK);
+	KUNIT_EXPECT_EQ(test, peers[0].lladdr[0], 10);
+	KUNIT_EXPECT_EQ(test, peers[0].lladdr[3], 3);
+	KUNIT_EXPECT_EQ(test, peers[0].lladdr[4] << 8 | peers[0].lladdr[5],
+			3366);
+	KUNIT_EXPECT_EQ(test, peers[1].lladdr[4] << 8 | peers[1].lladdr[5],
+			65535);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, amoeba_parse_peers(bad[i], peers),
+				    -EINVAL, "accepted \"%s\"", bad[i]);
+}
+
 static struct kunit_case amoeba_sock_cases[] = {
 	KUNIT_CASE(fbox_known_answer),
 	KUNIT_CASE(bind_errors),
@@ -366,6 +396,7 @@ static struct kunit_case amoeba_sock_cases[] = {
 	KUNIT_CASE(trans_unserved_port),
 	KUNIT_CASE(duplicate_request_runs_once),
 	KUNIT_CASE(request_reassembly),
+	KUNIT_CASE(udp_peer_lists),
 	{}
 };
 
