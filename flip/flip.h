@@ -89,7 +89,7 @@ enum flip_drop {
 	FLIP_DROP_DUP,		/* duplicate request, already handled */
 	FLIP_DROP_FULL,		/* server's queue or duplicate filter full */
 	FLIP_DROP_BUDGET,	/* no memory budget left for a message */
-	FLIP_DROP_NOROUTE,	/* to forward, but no route is known */
+	FLIP_DROP_NOROUTE,	/* no route to forward on, or peer gone */
 	FLIP_DROP_MAX,
 };
 

@@ -80,7 +80,8 @@ struct amoeba_net {
 	struct flip_route_ent	route_ent[AMOEBA_ROUTE_SIZE];
 	struct flip_seen	seen;
 	/* FLIP over UDP (net.amoeba.udp_port, udp_peers). */
-	struct mutex		udp_mutex;	/* socket, port, peers text */
+	struct mutex		udp_cfg;	/* one sysctl writer at a time */
+	struct mutex		udp_mutex;	/* socket, peers text */
 	struct socket		*udp_sock;
 	int			udp_port;
 	char			udp_peers_text[AMOEBA_UDP_PEERS_LEN];

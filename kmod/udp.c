@@ -50,10 +50,10 @@ static bool peer_known(struct amoeba_net *an, const struct flip_link *link)
 	bool known = false;
 	int i;
 
-	spin_lock(&an->udp_lock);
+	spin_lock_bh(&an->udp_lock);
 	for (i = 0; i < an->udp_npeers; i++)
 		known |= !memcmp(&an->udp_peers[i], link, sizeof(*link));
-	spin_unlock(&an->udp_lock);
+	spin_unlock_bh(&an->udp_lock);
 	return known;
 }
 
@@ -101,6 +101,12 @@ int amoeba_udp_xmit(struct amoeba_net *an, const struct flip_link *link,
 	if (skb->len > AMOEBA_UDP_MAX) {
 		kfree_skb(skb);
 		return -EMSGSIZE;
+	}
+	/* A route or cache entry may outlive its peer's removal. */
+	if (!peer_known(an, link)) {
+		amoeba_drop(an, FLIP_DROP_NOROUTE);
+		kfree_skb(skb);
+		return -ENETUNREACH;
 	}
 	if (skb_queue_len(&an->udp_txq) >= AMOEBA_UDP_TXQ ||
 	    !READ_ONCE(an->udp_sock)) {
@@ -216,13 +222,15 @@ int amoeba_udp_port_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
 {
 	struct amoeba_net *an = ctl->data;
 	struct ctl_table tmp = *ctl;
-	int port = an->udp_port;
-	int err;
+	int port, err;
 
+	/* One writer at a time, or two could each open a socket. */
+	mutex_lock(&an->udp_cfg);
+	port = an->udp_port;
 	tmp.data = &port;
 	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
 	if (err || !write || port == an->udp_port)
-		return err;
+		goto out;
 	udp_close(an);
 	an->udp_port = 0;
 	if (port) {
@@ -230,6 +238,8 @@ int amoeba_udp_port_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
 		if (!err)
 			an->udp_port = port;
 	}
+out:
+	mutex_unlock(&an->udp_cfg);
 	return err;
 }
 
@@ -296,6 +306,7 @@ int amoeba_udp_peers_sysctl(AMOEBA_CTL_CONST struct ctl_table *ctl, int write,
 
 void amoeba_udp_init(struct amoeba_net *an)
 {
+	mutex_init(&an->udp_cfg);
 	mutex_init(&an->udp_mutex);
 	spin_lock_init(&an->udp_lock);
 	skb_queue_head_init(&an->udp_txq);
