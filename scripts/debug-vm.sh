@@ -11,9 +11,10 @@
 #   --timeout  seconds for the whole VM (default 600)
 #   --append   kernel command line words (NAME=value reach the payload)
 #
-# The payload's test points are renumbered; a kernel problem on the console
-# (oops, BUG, WARN, lockdep, KASAN, kmemleak, timeout: see qemu-run.sh) is
-# one more `not ok`, and so is a payload that ran fewer points than its plan.
+# The payload's test points are renumbered (scripts/tap-renumber.awk); a
+# kernel problem on the console (oops, BUG, WARN, lockdep, KASAN, kmemleak,
+# timeout: see qemu-run.sh) is one more `not ok`, and so is a payload that
+# ran fewer points than its plan.
 # Problems before the VM boots are a single `not ok`.
 set -eu
 
@@ -61,19 +62,4 @@ echo "# debug kernel: $kdir"
 "$top/scripts/qemu-run.sh" --kernel "$kdir/arch/x86/boot/bzImage" \
 	--initrd "$out/$name.cpio.gz" --log "$out/$name-console.log" \
 	--timeout "$timeout" --mem 1024 --smp 2 --append "$append" |
-awk -v name="$name" '
-/^(not )?ok( [0-9]+)?( |$)/ {
-	ok = ($0 ~ /^ok/); s = $0
-	sub(/^(not )?ok( [0-9]+)?/, "", s)
-	printf "%s %d%s\n", ok ? "ok" : "not ok", ++n, s
-	if (s !~ /^ - qemu-run: /) ran++
-	next
-}
-/^1\.\.[0-9]+/ { s = $0; sub(/^1\.\./, "", s); plan = s + 0; planned = 1; next }
-/^#/ { print; next }
-{ print "# " $0 }
-END {
-	if (!planned) printf "not ok %d - %s payload printed no plan\n", ++n, name
-	else if (plan != ran) printf "not ok %d - %s payload planned %d tests, ran %d\n", ++n, name, plan, ran
-	printf "1..%d\n", n
-}'
+awk -v payload="$name" -f "$top/scripts/tap-renumber.awk"

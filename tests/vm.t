@@ -20,21 +20,4 @@ fi
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 "$top/scripts/stock-vm.sh" "$series" "$top/tests/vm/$payload" --smp "$smp" |
-awk -v payload="$payload" '
-/^(not )?ok( [0-9]+)?( |$)/ {
-	ok = ($0 ~ /^ok/); s = $0
-	sub(/^(not )?ok( [0-9]+)?/, "", s)
-	printf "%s %d%s\n", ok ? "ok" : "not ok", ++n, s
-	if (s !~ /^ - qemu-run: /) ran++
-	next
-}
-/^1\.\.[0-9]+/ { s = $0; sub(/^1\.\./, "", s); plan = s + 0; planned = 1; skipall = (s ~ /# *SKIP/) ? $0 : ""; next }
-/^Bail out!/ { printf "not ok %d - %s: %s\n", ++n, payload, $0; next }
-/^TAP version/ { next }
-{ print "# " $0 }
-END {
-	if (n == 0 && planned && plan == 0 && skipall != "") { print skipall; exit }
-	if (!planned) printf "not ok %d - %s printed no plan\n", ++n, payload
-	else if (plan != ran) printf "not ok %d - %s planned %d tests, ran %d\n", ++n, payload, plan, ran
-	printf "1..%d\n", n
-}'
+awk -v payload="$payload" -f "$top/scripts/tap-renumber.awk"

@@ -160,17 +160,6 @@ dead_server_tests() {
 	tap $? "it returned within its 2 s timeout ($took s)"
 }
 
-# start_server NS GETPORT NAME [ARGS...]: am_server in NS; sets $spid and
-# prints nothing; its put-port goes to $T/NAME.out, messages to NAME.err.
-start_server() {
-	ns=$1 g=$2 name=$3
-	shift 3
-	"$IP" netns exec "$ns" "$PROGS/am_server" -g "$g" "$@" \
-		>"$T/$name.out" 2>"$T/$name.err" &
-	spid=$!
-	pids="$pids $spid"
-}
-
 # --- failures: a server that moves, one killed mid-call, an impostor ------
 failure_tests() {
 	G2=$(random_port)

@@ -46,11 +46,8 @@ for h in $HOSTS; do
 done
 tap $ok "netem on both links: $netem" || { diag_file "$T/tc.out"; bail "no netem"; }
 
-G=$(random_port)
-# Not through in_ns: $! must be the server itself, to signal it.
-"$IP" netns exec hostB "$PROGS/am_server" -g "$G" >"$T/srv.out" 2>"$T/srv.err" &
-srv=$!
-pids=$srv
+start_server hostB "$(random_port)" srv
+srv=$spid
 P=$(wait_port "$T/srv.out" $srv)
 tap $? "am_server in hostB serves ${P:-?}" || { diag_file "$T/srv.err"; bail "no server"; }
 

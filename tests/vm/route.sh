@@ -68,11 +68,8 @@ fwd() {
 [ "$(in_ns rtr cat /proc/sys/net/amoeba/forwarding)" = 0 ]
 tap $? "net.amoeba.forwarding exists in every namespace and is 0"
 
-G=$(random_port)
-"$IP" netns exec hostC "$PROGS/am_server" -g "$G" >"$T/srv.out" 2>"$T/srv.err" &
-srv=$!
-pids=$srv
-P=$(wait_port "$T/srv.out" $srv)
+start_server hostC "$(random_port)" srv
+P=$(wait_port "$T/srv.out" $spid)
 tap $? "am_server in hostC serves ${P:-?}" || { diag_file "$T/srv.err"; bail "no server"; }
 
 run "forwarding off: hostA cannot locate it (EHOSTUNREACH)" 30 \
@@ -101,8 +98,8 @@ run "forwarding off: the cached path fails with a named error" 60 \
 	"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -t 3000 \
 	-e EHOSTUNREACH,ECONNRESET,ETIMEDOUT
 
-kill -TERM $srv
-wait $srv
+kill -TERM $spid
+wait $spid
 pids=""
 
 # Site to site over UDP: gw1 10.77.1.1 -- ipr -- 10.77.2.1 gw2.
@@ -134,11 +131,8 @@ tap $ok "gw1 and gw2: udp_port 3366, each the other's peer, forwarding on"
 	[ "$(in_ns gw1 cat /proc/sys/net/amoeba/udp_peers)" = 10.77.2.1:3366 ]
 tap $? "a malformed peer list is refused and the old one kept"
 
-G=$(random_port)
-"$IP" netns exec hostC "$PROGS/am_server" -g "$G" >"$T/srv.out" 2>"$T/srv.err" &
-srv=$!
-pids=$srv
-P=$(wait_port "$T/srv.out" $srv)
+start_server hostC "$(random_port)" srv
+P=$(wait_port "$T/srv.out" $spid)
 tap $? "a new am_server in hostC serves ${P:-?}" || { diag_file "$T/srv.err"; bail "no server"; }
 run "200 calls from hostA over gw1, UDP and gw2" 120 \
 	"$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 200 -s 100 -t 5000
@@ -159,8 +153,8 @@ run "with the UDP link closed, a fresh call fails with a named error" 60 \
 	"$IP" netns exec hostA "$PROGS/am_client" -g "$(random_port)" -t 2000 \
 	-e EHOSTUNREACH
 
-kill -TERM $srv
-wait $srv
+kill -TERM $spid
+wait $spid
 pids=""
 cleanup_route
 rmmod amoeba

@@ -31,15 +31,6 @@ tap $? "insmod amoeba.ko" || bail "cannot load the module"
 make_hosts
 tap $? "two namespace hosts on a bridge" || { diag_file "$T/topo.out"; bail "no topology"; }
 
-# start_server GETPORT: am_server with 4 threads in hostB; sets $P.
-start_server() {
-	"$IP" netns exec hostB "$PROGS/am_server" -g "$1" -t 4 -q \
-		>"$T/srv.out" 2>"$T/srv.err" &
-	spid=$!
-	pids="$pids $spid"
-	P=$(wait_port "$T/srv.out" $spid)
-}
-
 # Each host also a UDP peer of the other, forwarding on: the UDP sockets,
 # their work items and learnt routes must go with the module too.
 ok=0
@@ -52,7 +43,8 @@ done
 tap $ok "hostA and hostB are each other's FLIP-over-UDP peers, forwarding"
 
 G=$(random_port)
-start_server "$G"
+start_server hostB "$G" srv -t 4 -q
+P=$(wait_port "$T/srv.out" $spid)
 tap $? "am_server in hostB serves put-port ${P:-?}" || bail "no server"
 
 # Calls that would run for minutes: they end by being killed.  (Not through
@@ -109,7 +101,8 @@ fi
 insmod "$MODDIR/amoeba.ko"
 tap $? "insmod again" || bail "cannot load the module again"
 G=$(random_port)
-start_server "$G"
+start_server hostB "$G" srv -t 4 -q
+P=$(wait_port "$T/srv.out" $spid)
 timeout 60 "$IP" netns exec hostA "$PROGS/am_client" -p "$P" -n 5 -s 1048576 \
 	>"$T/cli.out" 2>&1
 tap $? "five 1 MiB echoes after reloading" || diag_file "$T/cli.out"
