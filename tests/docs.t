@@ -16,8 +16,11 @@
 #   - every errno of af_amoeba.rst's error table is in amoeba.7's ERRORS;
 #   - amoeba.7 renders without groff warnings;
 #   - the header sizes and limits flip.rst quotes match flip/flip.h,
-#     include/uapi/linux/amoeba.h and kmod/amoeba.h, and AM_MAXBUF is
-#     given with its value in af_amoeba.rst and amoeba.7;
+#     include/uapi/linux/amoeba.h and kmod/amoeba.h, every AMOEBA_UDP_
+#     limit (kmod/amoeba.h, kmod/udp.c) has a row in its limits table,
+#     the UDP link's ifindex (AMOEBA_UDP_LINK) is given in decimal as
+#     /proc shows it, and AM_MAXBUF is given with its value in
+#     af_amoeba.rst and amoeba.7;
 #   - the max_hop hosts send (kmod/rpc.c) is what flip.rst's FLIP header
 #     table and worked example show, and the limit of routers that
 #     af_amoeba.rst and amoeba.7 give; the route ttl (kmod/forward.c)
@@ -27,9 +30,11 @@
 #   - every module parameter (module_param_named in kmod/) is described
 #     in af_amoeba.rst and amoeba.7 with its default and whether it can be
 #     written at run time;
-#   - every sysctl (.procname in kmod/) is described in af_amoeba.rst and
-#     amoeba.7 under both names (net.amoeba.NAME, /proc/sys/net/amoeba/NAME)
-#     with its default and whether root may write it;
+#   - every sysctl (each entry of the table kmod/sysctl.c registers) is
+#     described in af_amoeba.rst and amoeba.7 under both names
+#     (net.amoeba.NAME, /proc/sys/net/amoeba/NAME) with its default,
+#     whether root may write it, an integer's bounds and a string's
+#     length;
 #   - every flip_timing field is described in flip.rst, with the value
 #     flip_timing_default gives it (flip/trans.c);
 #   - every FLIP_/AMOEBA_/AM_/AMIOC_/RPC_/STD_ constant and every
@@ -373,6 +378,45 @@ for spec in AM_MAXBUF:include/uapi/linux/amoeba.h:1 \
 		st=1
 	fi
 done
+# Every limit of the UDP link (#define AMOEBA_UDP_<name> <number> in
+# kmod/amoeba.h and kmod/udp.c) has a row as well.  AMOEBA_UDP_LINK is
+# not a limit but the link's ifindex, which /proc/net/amoeba prints in
+# decimal: the /proc sections of af_amoeba.rst and amoeba.7, and flip.rst,
+# must give that number.
+nudp=0
+for f in kmod/amoeba.h kmod/udp.c; do
+	for c in $(sed -n 's/^#define[[:space:]]\{1,\}\(AMOEBA_UDP_[A-Z_0-9]*\)[[:space:]].*/\1/p' "$f"); do
+		[ "$c" = AMOEBA_UDP_LINK ] && continue
+		nudp=$((nudp + 1))
+		v=$(value_of "$f" "$c")
+		if [ -z "$v" ]; then
+			diag "no '#define $c <integer expression>' in $f"
+			st=1
+		elif ! row_says "$c" "$v" "$FLIP"; then
+			diag "$FLIP: the limits table has no row '\`\`$c\`\`  $v' ($f)"
+			st=1
+		fi
+	done
+done
+if [ "$nudp" -lt 4 ]; then
+	diag "found only $nudp AMOEBA_UDP_ limits in kmod/amoeba.h and kmod/udp.c"
+	st=1
+fi
+v=$(sed -n 's/^#define[[:space:]]\{1,\}AMOEBA_UDP_LINK[[:space:]]\{1,\}\(0x[0-9a-fA-F]\{1,\}\).*/\1/p' \
+	kmod/amoeba.h)
+if [ -z "$v" ]; then
+	diag "no '#define AMOEBA_UDP_LINK 0x...' in kmod/amoeba.h"
+	st=1
+else
+	v=$((v))
+	for f in "$tmp/af.proc:$AF" "$tmp/man.proc:$MAN" "$tmp/flip.flat:$FLIP"; do
+		if ! grep -qw -- "$v" "${f%%:*}"; then
+			diag "${f#*:} does not give the UDP link's ifindex as $v" \
+			     "(AMOEBA_UDP_LINK)"
+			st=1
+		fi
+	done
+fi
 v=$(value_of include/uapi/linux/amoeba.h AM_MAXBUF)
 if ! flat "$MAN" | grep -q "AM_MAXBUF ($v bytes"; then
 	diag "$MAN does not give AM_MAXBUF as '($v bytes'"
@@ -610,44 +654,123 @@ done <"$tmp/params"
 ok $st "every module parameter is documented with its default and access"
 
 # ---------------------------------------------------------------- sysctl
-# Every .procname of the table kmod/forward.c registers under a path
-# (amoeba_register_sysctl(net, "net/amoeba", ...)).  The Nth entry's
-# data is the Nth "t[..].data = &an->FIELD" and its mode the Nth ".mode";
-# its default is 0 (the namespace's state is zeroed) unless kmod/ assigns
-# an->FIELD a number.  af_amoeba.rst defines it as ``net.amoeba.NAME``
-# followed by an indented description; amoeba.7 in a paragraph that
-# starts ".I /proc/sys/net/amoeba/NAME".  Each says the other name, the
-# default and whether root may write it.
+# The sysctls are the entries of the ctl_table template in the kmod/ file
+# that registers them under a path (amoeba_register_sysctl(net,
+# "net/amoeba", ...); kmod/sysctl.c today).  For each entry: its
+# .procname, .maxlen, .mode and range (.extra1, .extra2), and what
+# "t[N].data = ..." points it at.  An integer (.maxlen sizeof(int)) has
+# the default 0 (the namespace's state is zeroed) unless kmod/ assigns
+# the field it names (&an->FIELD, or an->PROCNAME for a handler given the
+# whole namespace) a number; a string starts empty.  af_amoeba.rst
+# defines each as ``net.amoeba.NAME`` followed by an indented
+# description; amoeba.7 in a paragraph that starts
+# ".I /proc/sys/net/amoeba/NAME".  Each says the other name, the default
+# ("0 (the default)", "empty (the default)"), whether root may write it,
+# an integer's bounds and a string's length in characters (.maxlen less
+# the NUL).
 cat kmod/*.c >"$tmp/kmod.c"
+sfile=$(grep -l 'amoeba_register_sysctl(net, "' kmod/*.c | head -n 1)
 spath=$(sed -n 's/.*amoeba_register_sysctl(net, "\([a-z_/]*\)".*/\1/p' "$tmp/kmod.c" |
 	head -n 1)
-sed -n 's/.*\.procname[[:space:]]*=[[:space:]]*"\([a-z_0-9]*\)".*/\1/p' "$tmp/kmod.c" \
-	>"$tmp/sysctls"
-sed -n 's/.*\.data[[:space:]]*=[[:space:]]*&an->\([a-z_0-9]*\);.*/\1/p' "$tmp/kmod.c" \
-	>"$tmp/sysctl.fields"
-sed -n 's/.*\.mode[[:space:]]*=[[:space:]]*\(0[0-7]*\),.*/\1/p' "$tmp/kmod.c" \
-	>"$tmp/sysctl.modes"
+# One line per entry: procname maxlen mode extra1 extra2 data ("-": none).
+[ -n "$sfile" ] && awk '
+	function arg(s) {
+		sub(/^[^=]*=[[:space:]]*/, "", s)
+		sub(/,?[[:space:]]*(\/\*.*)?$/, "", s)
+		gsub(/[[:space:]"]/, "", s)
+		return s
+	}
+	/ctl_table[[:space:]]+[a-z_0-9]+\[\][[:space:]]*=/ { tab = 1; next }
+	tab && /^};/ { tab = 0 }
+	tab && /\.procname[[:space:]]*=/ {
+		n++
+		name[n] = arg($0)
+		maxlen[n] = mode[n] = lo[n] = hi[n] = "-"
+	}
+	tab && n && /\.maxlen[[:space:]]*=/ { maxlen[n] = arg($0) }
+	tab && n && /\.mode[[:space:]]*=/ { mode[n] = arg($0) }
+	tab && n && /\.extra1[[:space:]]*=/ { lo[n] = arg($0) }
+	tab && n && /\.extra2[[:space:]]*=/ { hi[n] = arg($0) }
+	/^[[:space:]]*t\[[0-9]+\]\.data[[:space:]]*=/ {
+		i = $0
+		sub(/^[[:space:]]*t\[/, "", i)
+		sub(/\].*/, "", i)
+		d = $0
+		sub(/.*\.data[[:space:]]*=[[:space:]]*/, "", d)
+		sub(/;.*/, "", d)
+		data[i + 1] = d
+	}
+	END {
+		for (i = 1; i <= n; i++)
+			print name[i], maxlen[i], mode[i], lo[i], hi[i],
+			      (i in data) ? data[i] : "-"
+	}' "$sfile" >"$tmp/sysctls"
+
+# bound_of EXTRA: the number a sysctl's .extra1/.extra2 points at.
+bound_of() {
+	case $1 in
+	SYSCTL_ZERO) echo 0 ;;
+	SYSCTL_ONE) echo 1 ;;
+	SYSCTL_TWO) echo 2 ;;
+	SYSCTL_INT_MAX) echo 2147483647 ;;
+	'(void*)&'* | '&'*)
+		v=${1#*&}
+		sed -n "s/.*[[:space:]]${v}[[:space:]]*=[[:space:]]*\([0-9]\{1,\}\);.*/\1/p" \
+			"$sfile" | head -n 1 ;;
+	esac
+}
+
 st=0
-if [ -z "$spath" ] || [ ! -s "$tmp/sysctls" ]; then
-	diag "no sysctl path or .procname found in kmod/"
+if [ -z "$sfile" ] || [ -z "$spath" ] || [ ! -s "$tmp/sysctls" ]; then
+	diag "no sysctl table registered under a path found in kmod/"
 	st=1
 fi
-i=0
-while read -r name; do
-	i=$((i + 1))
+while read -r name maxlen mode lo hi data; do
 	dotted=$(echo "$spath" | tr / .).$name
 	file=/proc/sys/$spath/$name
-	field=$(sed -n "${i}p" "$tmp/sysctl.fields")
-	def=0
-	if [ -n "$field" ]; then
-		v=$(sed -n "s/.*an->${field}[[:space:]]*=[[:space:]]*\([0-9]\{1,\}\);.*/\1/p" \
-			"$tmp/kmod.c" | head -n 1)
-		[ -n "$v" ] && def=$v
-	fi
+	wants=""
+	case $maxlen in
+	'sizeof(int)')
+		case $data in
+		'&an->'*) field=${data#&an->} ;;
+		an) field=$name ;;
+		*) field="" ;;
+		esac
+		def=0
+		if [ -n "$field" ]; then
+			v=$(sed -n "s/.*an->${field}[[:space:]]*=[[:space:]]*\([0-9]\{1,\}\);.*/\1/p" \
+				"$tmp/kmod.c" | head -n 1)
+			[ -n "$v" ] && def=$v
+		fi
+		wants="$def (the default)"
+		for b in "$lo" "$hi"; do
+			[ "$b" = - ] && continue
+			v=$(bound_of "$b")
+			if [ -z "$v" ]; then
+				diag "sysctl $dotted: cannot tell the value of its bound $b"
+				st=1
+			else
+				wants="$wants|$v"
+			fi
+		done
+		;;
+	*)
+		v=$(value_of kmod/amoeba.h "$maxlen")
+		[ -z "$v" ] && v=$(value_of "$sfile" "$maxlen")
+		case $maxlen in *[!0-9]*) ;; *) v=$maxlen ;; esac
+		if [ -z "$v" ]; then
+			diag "sysctl $dotted: cannot tell its .maxlen ($maxlen)"
+			st=1
+			wants="empty (the default)"
+		else
+			wants="empty (the default)|$((v - 1)) characters"
+		fi
+		;;
+	esac
 	# Owner write bit: root of the namespace may write it.
-	case $(sed -n "${i}p" "$tmp/sysctl.modes") in
-	0[2367]??) how="writable by root" ;;
-	*) how="read-only" ;;
+	case $mode in
+	0[2367]??) wants="$wants|writable by root" ;;
+	*) wants="$wants|read-only" ;;
 	esac
 	awk -v t="\`\`$dotted\`\`" '
 		$0 == t { on = 1; next }
@@ -669,15 +792,26 @@ while read -r name; do
 			st=1
 			continue
 		fi
-		for want in "$other" "$def (the default)" "$how"; do
-			if ! grep -qF -- "$want" "$text"; then
+		rest="$other|$wants"
+		while [ -n "$rest" ]; do
+			want=${rest%%|*}
+			case $rest in *'|'*) rest=${rest#*|} ;; *) rest="" ;; esac
+			case $want in
+			*[!0-9]*) grep -qF -- "$want" "$text" ;;
+			*) grep -qw -- "$want" "$text" ;;
+			esac ||
+			{
 				diag "$doc: sysctl $dotted: its description does not say '$want'"
 				st=1
-			fi
+			}
 		done
 	done
 done <"$tmp/sysctls"
-ok $st "every sysctl is documented with its path and default"
+if [ "$(wc -l <"$tmp/sysctls")" -lt 3 ]; then
+	diag "found only $(wc -l <"$tmp/sysctls") sysctls in ${sfile:-kmod/}"
+	st=1
+fi
+ok $st "every sysctl is documented with its path, default, bounds and access"
 
 # ------------------------------------------------------------ identifiers
 # Constants and functions the documents name must exist in the code.
