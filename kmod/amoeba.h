@@ -264,7 +264,7 @@ void amoeba_forward(struct amoeba_net *an, const struct flip_pkt *pkt,
 
 /* frag.c */
 u32 amoeba_frag_size(struct amoeba_net *an, const struct flip_link *link,
-		     u8 rpc_type);
+		     u8 rpc_type, u32 total);
 int amoeba_send_frag(struct amoeba_net *an, const struct flip_link *link,
 		     struct flip_pkt *p, const struct iov_iter *data,
 		     struct sk_buff **keep);

@@ -15,11 +15,20 @@
 /* Data up to this size goes in the skb's head, beyond it in pages. */
 #define AMOEBA_LINEAR_MAX	2048
 
-/* Data bytes per fragment of an @rpc_type message over @link (0: none). */
+/*
+ * Data bytes per fragment of an @rpc_type message of @total bytes over
+ * @link (0: the link cannot carry it).  A message that fits the smallest
+ * frame IPv4 allows (576) fits any link worth using, so for the small
+ * calls that are most calls the device is not even looked up.
+ */
 u32 amoeba_frag_size(struct amoeba_net *an, const struct flip_link *link,
-		     u8 rpc_type)
+		     u8 rpc_type, u32 total)
 {
-	int room = amoeba_link_mtu(an, link) - flip_hdrs_len(rpc_type, 0);
+	int room = 576 - flip_hdrs_len(rpc_type, 0);
+
+	if (total <= room)
+		return room;
+	room = amoeba_link_mtu(an, link) - flip_hdrs_len(rpc_type, 0);
 
 	/* A link that carries less would take thousands of packets per call. */
 	return room >= 256 ? room : 0;

@@ -110,7 +110,7 @@ static int send_request(struct amoeba_sock *as, struct amoeba_trans *tr,
 		spin_lock_bh(&as->lock);
 		if (!tr->ft.req.frag) {
 			frag = amoeba_frag_size(an, &tr->ft.link,
-						FLIP_RPC_REQUEST);
+						FLIP_RPC_REQUEST, io->size);
 			if (!frag) {
 				spin_unlock_bh(&as->lock);
 				return -EMSGSIZE;

@@ -391,9 +391,11 @@ long amoeba_getreq(struct amoeba_sock *as, struct am_io *io,
 	amoeba_count(as->an, AMOEBA_STAT_GETREQ);
 	io->hdr = req->hdr;
 	io->id = req->id;
-	spin_lock_bh(&as->lock);
-	budget_put(as, req);
-	spin_unlock_bh(&as->lock);
+	if (req->reserved) {
+		spin_lock_bh(&as->lock);
+		budget_put(as, req);
+		spin_unlock_bh(&as->lock);
+	}
 	__skb_queue_purge(&req->frags);
 	return req->total;
 }
@@ -434,21 +436,19 @@ static void reply_pkt(struct amoeba_sock *as, struct amoeba_req *req,
 	p->fh.total = io->size;
 }
 
-/* A reply in one packet: sent now, a copy kept for retransmissions. */
+/*
+ * A reply in one packet: sent now; *copy is what to keep for
+ * retransmissions (NULL if nothing was built).
+ */
 static long put_whole(struct amoeba_sock *as, struct amoeba_req *req,
-		      const struct am_io *io, const struct iov_iter *buf)
+		      const struct am_io *io, const struct iov_iter *buf,
+		      struct sk_buff **copy)
 {
-	struct sk_buff *copy = NULL;
 	struct flip_pkt p;
-	int err;
 
 	reply_pkt(as, req, io, &p);
 	p.datalen = io->size;
-	err = amoeba_send_frag(as->an, &req->link, &p, buf, &copy);
-	if (err && !copy)
-		return err;
-	mark_replied(as, req, copy);
-	return err;
+	return amoeba_send_frag(as->an, &req->link, &p, buf, copy);
 }
 
 static long putrep_timeout_ns(struct amoeba_sock *as)
@@ -565,6 +565,7 @@ static long put_frags(struct amoeba_sock *as, struct amoeba_req *req,
 long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 		   struct iov_iter *buf)
 {
+	struct sk_buff *copy = NULL;
 	struct amoeba_req *req;
 	u32 frag;
 	long err;
@@ -578,24 +579,28 @@ long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 		return -ENOENT;
 
 	amoeba_count(as->an, AMOEBA_STAT_PUTREP);
-	frag = amoeba_frag_size(as->an, &req->link, FLIP_RPC_REPLY);
+	frag = amoeba_frag_size(as->an, &req->link, FLIP_RPC_REPLY, io->size);
 	if (req->aborted)
 		err = -ECONNRESET;
 	else if (!frag)
 		err = -EMSGSIZE;
 	else if (io->size <= frag)
-		err = put_whole(as, req, io, buf);
+		err = put_whole(as, req, io, buf, &copy);
 	else
 		err = put_frags(as, req, io, buf, frag);
 
-	if ((err == -EFAULT || err == -ENOMEM) && io->size <= frag) {
+	/* Nothing went out: the request stays open for another putrep. */
+	if ((err == -EFAULT || err == -ENOMEM) && io->size <= frag && !copy) {
 		spin_lock_bh(&as->lock);
 		list_add(&req->node, &as->serving);
 		spin_unlock_bh(&as->lock);
 		return err;
 	}
-	/* Answered or not, it is over: copies of it get FAIL from now on. */
-	mark_replied(as, req, NULL);
+	/*
+	 * Answered or not, it is over: copies of it get the kept reply, or
+	 * FAIL when there is none.
+	 */
+	mark_replied(as, req, copy);
 	req_free(req);
 	return err;
 }
