@@ -921,10 +921,7 @@ int main(int argc, char **argv)
 			usage(stdout, 0);
 		usage(stderr, EXIT_USAGE);
 	}
-	if (optind != argc) {
-		warnx_msg("unexpected argument \"%s\"", argv[optind]);
-		usage(stderr, EXIT_USAGE);
-	}
+	opt_no_operands(argc, argv, usage);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fam = am_family();

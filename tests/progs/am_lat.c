@@ -721,10 +721,7 @@ int main(int argc, char **argv)
 			usage(stderr, EXIT_USAGE);
 		}
 	}
-	if (optind != argc) {
-		warnx_msg("unexpected argument \"%s\"", argv[optind]);
-		usage(stderr, EXIT_USAGE);
-	}
+	opt_no_operands(argc, argv, usage);
 	if (amoeba && !o.have_port) {
 		warnx_msg("%s: a port (-g or -p) is required", mode);
 		usage(stderr, EXIT_USAGE);

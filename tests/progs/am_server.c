@@ -368,10 +368,7 @@ int main(int argc, char **argv)
 			usage(stderr, EXIT_USAGE);
 		}
 	}
-	if (optind != argc) {
-		warnx_msg("unexpected argument \"%s\"", argv[optind]);
-		usage(stderr, EXIT_USAGE);
-	}
+	opt_no_operands(argc, argv, usage);
 	if (!have_get) {
 		warnx_msg("-g GETPORT is required");
 		usage(stderr, EXIT_USAGE);

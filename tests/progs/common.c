@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /*
  * The one-shot SHA256() and EVP_Digest() of OpenSSL 3 go through the
@@ -290,6 +291,15 @@ unsigned long opt_ulong(int opt, const char *arg, unsigned long min,
 		usage(stderr, EXIT_USAGE);
 	}
 	return v;
+}
+
+void opt_no_operands(int argc, char **argv,
+		     void (*usage)(FILE *f, int status))
+{
+	if (optind != argc) {
+		warnx_msg("unexpected argument \"%s\"", argv[optind]);
+		usage(stderr, EXIT_USAGE);
+	}
 }
 
 int errno_from_name(const char *name)

@@ -93,12 +93,21 @@ void sam_fill(void *sam, const struct am_port *get);
 int am_bind(int fd, const struct am_port *get);
 
 /*
- * Parse a decimal unsigned number in [@min, @max] from @s; 0, or -1 if it
- * is not one (with no message: callers say which option was wrong).
+ * The value of option -@opt, a decimal number in [@min, @max] (@what names
+ * it); anything else is reported and ends the program through @usage.
  */
 unsigned long opt_ulong(int opt, const char *arg, unsigned long min,
 			unsigned long max, const char *what,
 			void (*usage)(FILE *f, int status));
+
+/* After getopt(): any operand left is reported and ends it through @usage. */
+void opt_no_operands(int argc, char **argv,
+		     void (*usage)(FILE *f, int status));
+
+/*
+ * Parse a decimal unsigned number in [@min, @max] from @s; 0, or -1 if it
+ * is not one (with no message: callers say which option was wrong).
+ */
 int parse_ulong(const char *s, unsigned long min, unsigned long max,
 		unsigned long *out);
 
