@@ -53,10 +53,16 @@ static bool budget_take(struct amoeba_sock *as, u32 bytes)
 	return true;
 }
 
+/* Give back @bytes that budget_take() reserved.  as->lock held. */
+static void budget_give(struct amoeba_sock *as, u32 bytes)
+{
+	as->rx_reserved -= bytes;
+	atomic_long_sub(bytes, &as->an->rx_reserved);
+}
+
 static void budget_put(struct amoeba_sock *as, struct amoeba_req *req)
 {
-	as->rx_reserved -= req->reserved;
-	atomic_long_sub(req->reserved, &as->an->rx_reserved);
+	budget_give(as, req->reserved);
 	req->reserved = 0;
 }
 
@@ -209,10 +215,8 @@ static void new_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	return;
 
 unbudget:
-	if (!whole) {
-		as->rx_reserved -= pkt->fh.total;
-		atomic_long_sub(pkt->fh.total, &as->an->rx_reserved);
-	}
+	if (!whole)
+		budget_give(as, pkt->fh.total);
 }
 
 void amoeba_rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
