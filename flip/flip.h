@@ -71,6 +71,12 @@ enum flip_rpc_type {
  * RECEIVED: it is about the request (else about the reply).
  */
 #define FLIP_RPC_F_REQUEST	0x04
+/*
+ * On a fragment of a REQUEST or REPLY: answer with RECEIVED now.  On a
+ * RECEIVED: this answers such a fragment, so everything the sender sent
+ * before it has arrived or is lost.
+ */
+#define FLIP_RPC_F_ASK		0x08
 
 /* Why a packet was dropped; each has a counter in /proc/net/amoeba. */
 enum flip_drop {
@@ -127,6 +133,7 @@ struct flip_rpc_hdr {
 struct flip_flow {
 	u32	received;	/* every byte below this has arrived */
 	u32	grant;		/* the sender may send data below this */
+	bool	answer;		/* FLIP_RPC_F_ASK on the RECEIVED */
 };
 
 /*
@@ -307,9 +314,13 @@ extern const struct flip_timing flip_timing_default;
 /*
  * Sending one message in fragments of @frag bytes, within the receiver's
  * grant.  The host pulls fragments with flip_tx_next() and feeds the
- * receiver's RECEIVED packets to flip_tx_received(); when no progress comes
- * in time it goes back to the first byte not received.  A message that fits
- * one fragment is sent the same way, once per (re)transmission.
+ * receiver's RECEIVED packets to flip_tx_received().  When no progress
+ * comes in time (flip_tx_expire) it repairs: it asks the receiver where it
+ * stands with the first fragment it lacks, and on the answer resends what
+ * is still missing of what was sent, asking again, until the receiver
+ * holds it all; then it goes on.  The host flags FLIP_RPC_F_ASK on every
+ * fragment after which flip_tx_asks() is true.  A message that fits one
+ * fragment is sent the same way, once per (re)transmission.
  */
 struct flip_tx {
 	u32	total;
@@ -321,13 +332,19 @@ struct flip_tx {
 	u32	high;		/* everything below was sent at least once */
 	u32	backoff;	/* retransmissions without progress */
 	u64	timer;		/* when to go back, if armed */
+	u32	repair;		/* repairing what lies below this, or 0 */
+	u64	since;		/* last progress not after a go-back, or 0 */
+	struct flip_rtt	gap;	/* time between progress reports */
 };
 
 void flip_tx_init(struct flip_tx *tx, u32 total);
 void flip_tx_size(struct flip_tx *tx, u32 frag);
 bool flip_tx_next(struct flip_tx *tx, u32 *off, u32 *len);
-bool flip_tx_received(struct flip_tx *tx, const struct flip_flow *fl);
+bool flip_tx_received(struct flip_tx *tx, const struct flip_flow *fl,
+		      u64 now);
+u64 flip_tx_wait(const struct flip_tx *tx, u64 rto);
 void flip_tx_goback(struct flip_tx *tx);
+void flip_tx_repair(struct flip_tx *tx);
 void flip_tx_probe(struct flip_tx *tx);
 void flip_tx_arm(struct flip_tx *tx, u64 now, u64 rto, u64 rto_max);
 bool flip_tx_expire(struct flip_tx *tx, u64 now);
@@ -336,6 +353,12 @@ bool flip_tx_expire(struct flip_tx *tx, u64 now);
 static inline bool flip_tx_more(const struct flip_tx *tx)
 {
 	return tx->frag && tx->next < tx->stop && tx->next < tx->grant;
+}
+
+/* After flip_tx_next(): whether that fragment asks for an answer. */
+static inline bool flip_tx_asks(const struct flip_tx *tx)
+{
+	return tx->repair && tx->next >= tx->stop;
 }
 
 static inline bool flip_tx_multi(const struct flip_tx *tx)
@@ -372,7 +395,9 @@ struct flip_rx {
 	u32			total;
 	u32			prefix;		/* [0, prefix) has arrived */
 	u32			granted;	/* the sender may send below this */
+	u32			told;		/* prefix in the last RECEIVED */
 	bool			tell;		/* a RECEIVED is due */
+	bool			answer;		/* ...answering an ASK */
 	u8			nr;
 	struct flip_rx_range	r[FLIP_RX_HOLES];	/* beyond prefix */
 	u64			stamp;		/* last progress */
@@ -382,6 +407,13 @@ void flip_rx_init(struct flip_rx *rx, u32 total, u64 now);
 enum flip_rx_verdict flip_rx_add(struct flip_rx *rx, u32 off, u32 len,
 				 u64 now);
 bool flip_rx_flow(struct flip_rx *rx, struct flip_flow *fl);
+
+/* A fragment flagged FLIP_RPC_F_ASK arrived: answer it, new or not. */
+static inline void flip_rx_ask(struct flip_rx *rx)
+{
+	rx->tell = true;
+	rx->answer = true;
+}
 
 static inline bool flip_rx_complete(const struct flip_rx *rx)
 {

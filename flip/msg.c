@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Messages larger than a frame: the sender's window and go-back, the
+ * Messages larger than a frame: the sender's window and repair, the
  * receiver's record of what has arrived.  Flow control is driven by the
  * receiver, as in Homa: a sender starts with FLIP_WINDOW bytes in flight
  * and goes further only as RECEIVED packets grant it, so a receiver is
- * never sent more than it agreed to hold.  Loss is repaired by going back
- * to the first byte the receiver lacks, which also covers a lost grant.
- * The receiver keeps fragments that arrive out of order, so a go-back
- * mostly resends what is missing; duplicates of what it holds are
- * recognised and dropped.
+ * never sent more than it agreed to hold.  Silence is repaired by asking
+ * the receiver where it stands and resending from the first byte it
+ * lacks, which also covers a lost grant.  The receiver keeps fragments
+ * that arrive out of order, so a resend mostly fills gaps; duplicates of
+ * what it holds are recognised and dropped.
  */
 #include "flip.h"
 
@@ -50,18 +50,59 @@ bool flip_tx_next(struct flip_tx *tx, u32 *off, u32 *len)
 }
 FLIP_EXPORT(flip_tx_next);
 
-/* Resend everything from the first byte the receiver has not got. */
+/* The first fragment the receiver lacks. */
+static u32 tx_missing(const struct flip_tx *tx)
+{
+	if (!tx->frag)
+		return 0;
+	if (flip_tx_done(tx))
+		return tx->total;
+	return tx->acked - tx->acked % tx->frag;
+}
+
+/* Next, only the first fragment the receiver lacks (flagged to ask). */
+static void tx_ask(struct flip_tx *tx)
+{
+	tx->next = tx_missing(tx);
+	tx->stop = tx->total - tx->next > tx->frag ? tx->next + tx->frag :
+						    tx->total;
+}
+
+/*
+ * Resend everything from the first byte the receiver has not got.  The
+ * next progress may answer either copy, so it times no gap (Karn).
+ */
 void flip_tx_goback(struct flip_tx *tx)
 {
+	tx->since = 0;
+	tx->repair = 0;
 	tx->stop = tx->total ? tx->total : 1;
-	if (!tx->frag)
-		tx->next = 0;
-	else if (flip_tx_done(tx))
-		tx->next = tx->stop;
-	else
-		tx->next = tx->acked - tx->acked % tx->frag;
+	tx->next = tx_missing(tx);
 }
 FLIP_EXPORT(flip_tx_goback);
+
+/*
+ * Silence: send only the first fragment the receiver lacks, asking for an
+ * answer, and nothing new until the repair is over.  Resending all that is
+ * outstanding would, when the silence is only a slow or deep path, queue a
+ * copy of everything behind the originals and delay the very reports
+ * awaited; one fragment costs nothing, and its answer comes after all that
+ * was sent before it, so what the answer says is missing really is.
+ */
+void flip_tx_repair(struct flip_tx *tx)
+{
+	/* A message of one fragment is its own question. */
+	if (!flip_tx_multi(tx) || flip_tx_done(tx)) {
+		flip_tx_goback(tx);
+		return;
+	}
+	tx->since = 0;
+	/* What was sent, or at least the fragment that asks. */
+	if (!tx->repair)
+		tx->repair = tx->high > tx->acked ? tx->high : tx->acked + 1;
+	tx_ask(tx);
+}
+FLIP_EXPORT(flip_tx_repair);
 
 /* Send only the first fragment, to ask after a message already received. */
 void flip_tx_probe(struct flip_tx *tx)
@@ -72,10 +113,12 @@ void flip_tx_probe(struct flip_tx *tx)
 FLIP_EXPORT(flip_tx_probe);
 
 /*
- * A RECEIVED from the receiver.  Returns true on progress (more acked or
- * more granted); nonsense (beyond the message) is ignored.
+ * A RECEIVED from the receiver at @now.  Returns true when there is news:
+ * progress (more acked or more granted) or, while repairing, an answer
+ * that calls for resending; nonsense (beyond the message) is ignored.
  */
-bool flip_tx_received(struct flip_tx *tx, const struct flip_flow *fl)
+bool flip_tx_received(struct flip_tx *tx, const struct flip_flow *fl,
+		      u64 now)
 {
 	bool progress = false;
 
@@ -95,20 +138,65 @@ bool flip_tx_received(struct flip_tx *tx, const struct flip_flow *fl)
 		tx->grant = fl->grant;
 		progress = true;
 	}
-	if (progress)
+	if (progress) {
+		if (tx->since && now > tx->since)
+			flip_rtt_sample(&tx->gap, now - tx->since);
+		tx->since = now;
 		tx->backoff = 0;
+	}
+	if (!tx->repair)
+		return progress;
+	if (tx->acked >= tx->repair) {
+		/* Repaired: go on with what was never sent. */
+		tx->repair = 0;
+		tx->stop = tx->total ? tx->total : 1;
+		return true;
+	}
+	if (fl->answer) {
+		/* All sent before the question arrived or is lost: resend. */
+		tx->next = tx_missing(tx);
+		tx->stop = tx->repair;
+		return true;
+	}
+	/*
+	 * Progress, but not all of it, and nothing left of this step: ask
+	 * again from where it stops (a resend under way goes on).
+	 */
+	if (progress && tx->next >= tx->stop)
+		tx_ask(tx);
 	return progress;
 }
 FLIP_EXPORT(flip_tx_received);
 
-/* A burst went out at @now: go back if nothing progresses by rto. */
+/*
+ * How long silence must last before going back, at least @rto.  On a
+ * slow or deep path the receiver reports progress only every half window
+ * drained, which can take far longer than a round trip; going back sooner
+ * queues copies behind the originals and delays the very reports awaited.
+ */
+u64 flip_tx_wait(const struct flip_tx *tx, u64 rto)
+{
+	u64 gap = tx->gap.srtt + 4 * tx->gap.rttvar;
+
+	return gap > rto ? gap : rto;
+}
+FLIP_EXPORT(flip_tx_wait);
+
+/*
+ * A burst went out at @now: go back if nothing progresses in time, the
+ * wait doubling with each go-back up to @rto_max (or the progress gap,
+ * when that is longer).
+ */
 void flip_tx_arm(struct flip_tx *tx, u64 now, u64 rto, u64 rto_max)
 {
+	u64 wait = flip_tx_wait(tx, rto);
 	u32 i;
 
-	for (i = 0; i < tx->backoff && rto < rto_max; i++)
-		rto *= 2;
-	tx->timer = now + (rto < rto_max ? rto : rto_max);
+	if (rto_max < wait)
+		rto_max = wait;
+	for (i = 0; i < tx->backoff && wait < rto_max; i++)
+		wait *= 2;
+	tx->timer = now + (wait < rto_max ? wait : rto_max);
 }
 FLIP_EXPORT(flip_tx_arm);
 
@@ -119,7 +207,7 @@ bool flip_tx_expire(struct flip_tx *tx, u64 now)
 		return false;
 	tx->timer = 0;
 	tx->backoff++;
-	flip_tx_goback(tx);
+	flip_tx_repair(tx);
 	return true;
 }
 FLIP_EXPORT(flip_tx_expire);
@@ -152,7 +240,11 @@ static void rx_advance(struct flip_rx *rx)
 		rx->granted = min_u32(rx->total, rx->prefix + FLIP_WINDOW);
 		rx->tell = true;
 	}
-	if (rx->prefix == rx->total)
+	/*
+	 * Report at least every half window, also once all is granted: the
+	 * sender takes long silence for loss.
+	 */
+	if (rx->prefix - rx->told >= FLIP_WINDOW / 2 || rx->prefix == rx->total)
 		rx->tell = true;
 }
 
@@ -222,6 +314,9 @@ bool flip_rx_flow(struct flip_rx *rx, struct flip_flow *fl)
 	rx->tell = false;
 	fl->received = rx->prefix;
 	fl->grant = rx->granted;
+	fl->answer = rx->answer;
+	rx->answer = false;
+	rx->told = rx->prefix;
 	return true;
 }
 FLIP_EXPORT(flip_rx_flow);

@@ -57,8 +57,9 @@ static unsigned int trans_finish(struct flip_trans *t,
 }
 
 /*
- * (Re)send the request: all of it that the server lacks, or once the
- * server holds it all, just its first fragment as a poll for the reply.
+ * (Re)send the request: all of it the first time, after silence what the
+ * server lacks (a repair, see flip_tx_repair), or once the server holds
+ * it all, just its first fragment as a poll for the reply.
  */
 static unsigned int trans_send_request(struct flip_trans *t, u64 now)
 {
@@ -66,6 +67,13 @@ static unsigned int trans_send_request(struct flip_trans *t, u64 now)
 	u64 ceiling = t->busy ? t->tm->enquire_interval : t->tm->rto_max;
 	u64 wait = flip_rto(&t->rtt, t->tm);
 	u32 i;
+
+	/* A request streaming over a slow path: see flip_tx_wait(). */
+	if (!t->busy) {
+		wait = flip_tx_wait(&t->req, wait);
+		if (ceiling < wait)
+			ceiling = wait;
+	}
 
 	for (i = 0; i < t->sends && wait < ceiling; i++)
 		wait *= 2;
@@ -76,6 +84,8 @@ static unsigned int trans_send_request(struct flip_trans *t, u64 now)
 	flip_trans_sent(t, now);
 	if (t->busy)
 		flip_tx_probe(&t->req);
+	else if (t->sends > 1)
+		flip_tx_repair(&t->req);
 	else
 		flip_tx_goback(&t->req);
 	return FLIP_ACT_REQUEST;
@@ -132,7 +142,7 @@ static unsigned int trans_request_progress(struct flip_trans *t,
 					   const struct flip_pkt *pkt, u64 now)
 {
 	if (!(pkt->rh.flags & FLIP_RPC_F_REQUEST) || t->busy ||
-	    !flip_tx_received(&t->req, &pkt->fl))
+	    !flip_tx_received(&t->req, &pkt->fl, now))
 		return 0;
 	if (flip_tx_done(&t->req)) {
 		/* All there: from now on only the reply can be missing. */
@@ -143,6 +153,7 @@ static unsigned int trans_request_progress(struct flip_trans *t,
 		return 0;
 	}
 	/* Progress: push the retransmission back, send what is granted. */
+	t->wait = flip_tx_wait(&t->req, t->wait);
 	t->timer = now + t->wait;
 	return FLIP_ACT_REQUEST;
 }
@@ -167,6 +178,8 @@ static unsigned int trans_reply_fragment(struct flip_trans *t,
 		if (!pkt->fh.offset)
 			t->rephdr = pkt->ah;
 	}
+	if (pkt->rh.flags & FLIP_RPC_F_ASK)
+		flip_rx_ask(&t->rep);
 	t->busy = true;
 	t->wait = t->tm->enquire_interval;
 	flip_trans_sent(t, now);

@@ -225,6 +225,7 @@ enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt)
 	if (rh->type == FLIP_RPC_RECEIVED) {
 		pkt->fl.received = get32(buf + FLIP_RPC_HDR_LEN);
 		pkt->fl.grant = get32(buf + FLIP_RPC_HDR_LEN + 4);
+		pkt->fl.answer = rh->flags & FLIP_RPC_F_ASK;
 	}
 	return FLIP_DROP_NONE;
 }

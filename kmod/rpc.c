@@ -74,7 +74,7 @@ void amoeba_send_flow(struct amoeba_net *an, u64 dst, u64 src,
 
 	amoeba_pkt_init(an, &p, FLIP_UNIDATA, dst, src, FLIP_RPC_RECEIVED, port,
 			tid);
-	p.rh.flags = rflags;
+	p.rh.flags = rflags | (fl->answer ? FLIP_RPC_F_ASK : 0);
 	p.fl = *fl;
 	amoeba_xmit(an, to, &p, NULL, GFP_ATOMIC);
 }
@@ -127,6 +127,8 @@ static int send_request(struct amoeba_sock *as, struct amoeba_trans *tr,
 			p.rh.ack = as->acked;
 			if (off < tr->ft.req.high)
 				p.rh.flags |= FLIP_RPC_F_RETRANS;
+			if (flip_tx_asks(&tr->ft.req))
+				p.rh.flags |= FLIP_RPC_F_ASK;
 			link = tr->ft.link;
 		}
 		/* The last of the burst (most often the only one): time it. */
@@ -249,6 +251,7 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 	    recent_has(as, pkt->rh.tid)) {
 		fl.received = pkt->fh.total;
 		fl.grant = pkt->fh.total;
+		fl.answer = pkt->rh.flags & FLIP_RPC_F_ASK;
 		flow = true;
 	}
 	spin_unlock(&as->lock);
@@ -278,8 +281,8 @@ static bool tell_nothere(const struct flip_pkt *pkt)
 	    (pkt->rh.type != FLIP_RPC_REQUEST &&
 	     pkt->rh.type != FLIP_RPC_REPLY))
 		return false;
-	/* Once per burst of fragments: its first or its last. */
-	return !pkt->fh.offset ||
+	/* Once per burst of fragments: its first, its last, or asked. */
+	return !pkt->fh.offset || (pkt->rh.flags & FLIP_RPC_F_ASK) ||
 	       pkt->fh.offset + pkt->datalen == pkt->fh.total;
 }
 

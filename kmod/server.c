@@ -141,6 +141,8 @@ static void add_fragment(struct amoeba_sock *as, struct amoeba_req *req,
 		return;
 	}
 	v = flip_rx_add(&req->rx, pkt->fh.offset, pkt->datalen, amoeba_now());
+	if (pkt->rh.flags & FLIP_RPC_F_ASK)
+		flip_rx_ask(&req->rx);
 	if (v == FLIP_RX_NEW) {
 		amoeba_keep_frag(&req->frags, skb, pkt);
 		if (!pkt->fh.offset)
@@ -155,12 +157,13 @@ static void add_fragment(struct amoeba_sock *as, struct amoeba_req *req,
 	}
 }
 
-/* A copy of a request the filter knows: answer once per burst. */
+/* A copy of a request the filter knows: answer once per burst, or asked. */
 static void old_request(struct flip_dedup_ent *e, const struct flip_pkt *pkt,
 			struct req_answer *ans)
 {
 	ans->why = FLIP_DROP_DUP;
-	if (pkt->fh.offset && pkt->fh.offset + pkt->datalen != pkt->fh.total)
+	if (pkt->fh.offset && pkt->fh.offset + pkt->datalen != pkt->fh.total &&
+	    !(pkt->rh.flags & FLIP_RPC_F_ASK))
 		return;
 	if (e->state == FLIP_DEDUP_BUSY)
 		ans->rtype = FLIP_RPC_ACK;
@@ -324,7 +327,7 @@ void amoeba_rcv_reply_flow(struct amoeba_sock *as, const struct flip_pkt *pkt)
 		found = true;
 		if (pkt->fh.type == FLIP_NOTHERE)
 			rt->gone = true;
-		else if (flip_tx_received(&rt->tx, &pkt->fl))
+		else if (flip_tx_received(&rt->tx, &pkt->fl, amoeba_now()))
 			rt->news = true;
 		wake_up(&rt->wait);
 		break;
@@ -473,13 +476,14 @@ static int put_burst(struct amoeba_sock *as, struct amoeba_req *req,
 	unsigned int sent = 0;
 	struct flip_pkt p;
 	u32 off, len, high;
-	bool more;
+	bool more, ask;
 	int err;
 
 	for (;;) {
 		spin_lock_bh(&as->lock);
 		high = rt->tx.high;
 		more = !rt->gone && flip_tx_next(&rt->tx, &off, &len);
+		ask = more && flip_tx_asks(&rt->tx);
 		if (!more && sent)
 			flip_tx_arm(&rt->tx, amoeba_now(), tm->rto_initial,
 				    tm->rto_max);
@@ -494,6 +498,8 @@ static int put_burst(struct amoeba_sock *as, struct amoeba_req *req,
 			p.rh.flags |= FLIP_RPC_F_RETRANS;
 			amoeba_count(as->an, AMOEBA_STAT_RETRANS);
 		}
+		if (ask)
+			p.rh.flags |= FLIP_RPC_F_ASK;
 		err = amoeba_send_frag(as->an, &req->link, &p, buf, NULL);
 		if (err == -EFAULT || err == -EMSGSIZE)
 			return err;
@@ -503,14 +509,18 @@ static int put_burst(struct amoeba_sock *as, struct amoeba_req *req,
 
 /*
  * A reply in fragments: stream it within the client's grants, go back on
- * silence, and return when the client holds all of it, is gone, or the
- * send timeout passes.
+ * silence, and return when the client holds all of it, is gone, or takes
+ * nothing new for the send timeout.  As TCP's SO_SNDTIMEO, the timeout
+ * bounds a stall, not the transfer: a slow path that still makes progress
+ * must not fail a reply it is delivering.
  */
 static long put_frags(struct amoeba_sock *as, struct amoeba_req *req,
 		      const struct am_io *io, const struct iov_iter *buf,
 		      u32 frag)
 {
-	u64 deadline = amoeba_now() + putrep_timeout_ns(as);
+	u64 span = putrep_timeout_ns(as);
+	u64 deadline = amoeba_now() + span;
+	u32 acked = 0;
 	u32 messid = atomic_inc_return(&as->an->messid);
 	struct amoeba_reptx rt = {
 		.client = req->client,
@@ -533,6 +543,10 @@ static long put_frags(struct amoeba_sock *as, struct amoeba_req *req,
 		now = amoeba_now();
 		spin_lock_bh(&as->lock);
 		rt.news = false;
+		if (rt.tx.acked != acked) {
+			acked = rt.tx.acked;
+			deadline = now + span;
+		}
 		if (rt.gone)
 			err = -ECONNRESET;
 		else if (flip_tx_done(&rt.tx))

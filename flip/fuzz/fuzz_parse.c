@@ -149,17 +149,21 @@ static void tx_drain(struct flip_tx *tx, bool probe)
 	assert(!flip_tx_next(tx, &off, &len));
 }
 
-static void tx_received(struct flip_tx *tx, const struct flip_flow *fl)
+static void tx_received(struct flip_tx *tx, const struct flip_flow *fl,
+			u64 now)
 {
 	u32 acked = tx->acked, grant = tx->grant;
-	bool progress = flip_tx_received(tx, fl);
+	bool news = flip_tx_received(tx, fl, now);
+	bool moved = tx->acked != acked || tx->grant != grant;
 
 	assert(tx->acked <= tx->total);
 	assert(tx->acked >= acked && tx->grant >= grant);
-	assert(progress == (tx->acked != acked || tx->grant != grant));
-	assert(!progress || !tx->backoff);
+	/* News is progress, or a repair's next step. */
+	assert(news || !moved);
+	assert(!moved || !tx->backoff);
+	assert(!tx->repair || tx->acked < tx->repair);
 	if (fl->received > tx->total)
-		assert(!progress);
+		assert(!news);
 }
 
 /*
@@ -173,12 +177,13 @@ static void fuzz_tx(const struct flip_pkt *pkt, const u8 *s, const u8 *end,
 	static struct flip_tx tx;
 	struct flip_flow fl;
 	bool probe = false;
+	u64 wait;
 
 	if (!tx.frag || flip_tx_done(&tx)) {
 		flip_tx_init(&tx, TX_TOTAL);
 		flip_tx_size(&tx, TX_FRAG);
 	}
-	tx_received(&tx, &pkt->fl);
+	tx_received(&tx, &pkt->fl, now);
 	tx_drain(&tx, false);
 	for (; end - s >= 3; s += 3) {
 		u32 v = get16(s + 1) * 8;
@@ -187,17 +192,22 @@ static void fuzz_tx(const struct flip_pkt *pkt, const u8 *s, const u8 *end,
 		case 0:
 			fl.received = v;
 			fl.grant = tx.grant;
-			tx_received(&tx, &fl);
+			fl.answer = s[0] & 4;
+			tx_received(&tx, &fl, now);
 			break;
 		case 1:
 			fl.received = tx.acked;
 			fl.grant = v;
-			tx_received(&tx, &fl);
+			fl.answer = s[0] & 4;
+			tx_received(&tx, &fl, now);
 			break;
 		case 2:
 			flip_tx_arm(&tx, now, 10, 1000);
-			assert(tx.timer > now && tx.timer <= now + 1000);
-			assert(flip_tx_expire(&tx, now + 1000) ==
+			wait = flip_tx_wait(&tx, 10);
+			if (wait < 1000)
+				wait = 1000;
+			assert(tx.timer > now && tx.timer <= now + wait);
+			assert(flip_tx_expire(&tx, now + wait) ==
 			       !flip_tx_done(&tx));
 			break;
 		case 3:

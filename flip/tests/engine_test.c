@@ -650,14 +650,14 @@ FT_TEST(msg_tx_window_and_grant)
 	/* Progress without more grant sends nothing more. */
 	fl.received = 131072;
 	fl.grant = FLIP_WINDOW;
-	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	FT_EQ(tx.acked, 131072);
 	FT_EQ(ft_drain(&tx, &first, &end), 0);
 	/* The same report again is no progress. */
-	FT_TRUE(!flip_tx_received(&tx, &fl));
+	FT_TRUE(!flip_tx_received(&tx, &fl, 0));
 	/* A grant lets the rest out: one short last fragment. */
 	fl.grant = 131072 + FLIP_WINDOW;
-	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	FT_EQ(ft_drain(&tx, &first, &end), 1);
 	FT_EQ(first, FLIP_WINDOW);
 	FT_EQ(end, 300000);
@@ -665,11 +665,11 @@ FT_TEST(msg_tx_window_and_grant)
 	/* Nonsense beyond the message changes nothing, grant included. */
 	fl.received = 300001;
 	fl.grant = 900000;
-	FT_TRUE(!flip_tx_received(&tx, &fl));
+	FT_TRUE(!flip_tx_received(&tx, &fl, 0));
 	FT_EQ(tx.acked, 131072);
 	FT_EQ(tx.grant, 131072 + FLIP_WINDOW);
 	fl.received = 300000;
-	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	FT_TRUE(flip_tx_done(&tx));
 	FT_EQ(tx.grant, 900000);
 }
@@ -693,9 +693,10 @@ FT_TEST(msg_tx_goback_and_backoff)
 	FT_EQ(tx.backoff, 1);
 	FT_EQ(tx.timer, 0);
 	FT_TRUE(!flip_tx_expire(&tx, 200));
-	/* Nothing acknowledged: everything again. */
-	FT_EQ(ft_drain(&tx, &first, &end), 10);
+	/* Nothing acknowledged: the first fragment asks where things stand. */
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
 	FT_EQ(first, 0);
+	FT_TRUE(flip_tx_asks(&tx));
 	/* Each expiry without progress doubles the wait, up to rto_max. */
 	flip_tx_arm(&tx, 110, 10, 100);
 	FT_EQ(tx.timer, 130);
@@ -712,33 +713,142 @@ FT_TEST(msg_tx_goback_and_backoff)
 	/* Progress resets the backoff; going back starts at what is missing. */
 	fl.received = 4000;
 	fl.grant = FLIP_WINDOW;
-	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	FT_EQ(tx.backoff, 0);
 	flip_tx_arm(&tx, 300, 10, 100);
 	FT_EQ(tx.timer, 310);
 	FT_TRUE(flip_tx_expire(&tx, 310));
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	FT_EQ(first, 4000);
+	/* The answer: what is missing of what was sent goes again. */
+	fl.answer = true;
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	FT_EQ(ft_drain(&tx, &first, &end), 6);
 	FT_EQ(first, 4000);
 	FT_EQ(end, 10000);
+	FT_TRUE(flip_tx_asks(&tx));
+	fl.answer = false;
 	/* Done: the timer has nothing left to do. */
 	fl.received = 10000;
-	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	flip_tx_arm(&tx, 400, 10, 100);
 	FT_TRUE(!flip_tx_expire(&tx, 1000));
 	flip_tx_goback(&tx);
 	FT_EQ(ft_drain(&tx, &first, &end), 0);
 }
 
+FT_TEST(msg_tx_wait_follows_progress)
+{
+	struct flip_flow fl = { .grant = FLIP_WINDOW };
+	struct flip_tx tx;
+	u32 first, end;
+
+	flip_tx_init(&tx, 1000000);
+	flip_tx_size(&tx, 1000);
+	FT_EQ(ft_drain(&tx, &first, &end), FLIP_WINDOW / 1000 + 1);
+	/* Nothing measured: the round-trip timeout alone. */
+	FT_EQ(flip_tx_wait(&tx, 10), 10);
+	/* Reports every 500 on a slow path: wait well beyond 500. */
+	for (fl.received = 1000; fl.received <= 5000; fl.received += 1000)
+		FT_TRUE(flip_tx_received(&tx, &fl, fl.received / 2));
+	FT_EQ(tx.gap.srtt, 500);
+	FT_TRUE(flip_tx_wait(&tx, 10) >= 500);
+	/* ...also past rto_max, and doubling from there on each go-back. */
+	flip_tx_arm(&tx, 3000, 10, 100);
+	FT_EQ(tx.timer, 3000 + flip_tx_wait(&tx, 10));
+	FT_TRUE(flip_tx_expire(&tx, tx.timer));
+	/* Progress after a go-back may answer either copy: not timed. */
+	fl.received = 6000;
+	FT_TRUE(flip_tx_received(&tx, &fl, 100000));
+	FT_EQ(tx.gap.srtt, 500);
+	fl.received = 7000;
+	FT_TRUE(flip_tx_received(&tx, &fl, 100500));
+	FT_EQ(tx.gap.srtt, 500);
+	/* A fast path measures small gaps and keeps the round-trip rto. */
+	flip_tx_init(&tx, 1000000);
+	flip_tx_size(&tx, 1000);
+	for (fl.received = 1000; fl.received <= 5000; fl.received += 1000)
+		FT_TRUE(flip_tx_received(&tx, &fl, fl.received / 1000));
+	FT_EQ(flip_tx_wait(&tx, 10), 10);
+}
+
+/*
+ * Repair after silence: a question, then only what the answer says is
+ * missing of what was sent before it, then new data again.
+ */
+FT_TEST(msg_tx_repair)
+{
+	struct flip_flow fl = { .grant = FLIP_WINDOW };
+	struct flip_tx tx;
+	u32 first, end, off, len;
+
+	flip_tx_init(&tx, 1000000);
+	flip_tx_size(&tx, 1000);
+	FT_EQ(ft_drain(&tx, &first, &end), FLIP_WINDOW / 1000 + 1);
+	FT_TRUE(!flip_tx_asks(&tx));
+	/* A grant arrives with the timer: the repair still holds back. */
+	flip_tx_arm(&tx, 0, 10, 100);
+	FT_TRUE(flip_tx_expire(&tx, 10));
+	FT_EQ(tx.repair, FLIP_WINDOW / 1000 * 1000 + 1000);
+	fl.received = 50000;
+	fl.grant = 50000 + FLIP_WINDOW;
+	FT_TRUE(flip_tx_received(&tx, &fl, 20));
+	FT_TRUE(flip_tx_next(&tx, &off, &len));
+	FT_EQ(off, 50000);
+	FT_TRUE(flip_tx_asks(&tx));
+	FT_TRUE(!flip_tx_next(&tx, &off, &len));
+	/* An answer without progress: all of [50000, repair) again. */
+	fl.answer = true;
+	FT_TRUE(flip_tx_received(&tx, &fl, 30));
+	FT_EQ(ft_drain(&tx, &first, &end), (tx.repair - 50000) / 1000);
+	FT_EQ(first, 50000);
+	FT_EQ(end, tx.repair);
+	FT_TRUE(flip_tx_asks(&tx));
+	/* An answer that everything sent has arrived ends the repair. */
+	fl.received = tx.repair;
+	FT_TRUE(flip_tx_received(&tx, &fl, 40));
+	FT_EQ(tx.repair, 0);
+	FT_TRUE(flip_tx_next(&tx, &off, &len));
+	FT_EQ(off, fl.received);
+	FT_TRUE(!flip_tx_asks(&tx));
+
+	/* A spurious timeout on a slow path costs one fragment. */
+	flip_tx_init(&tx, 1000000);
+	flip_tx_size(&tx, 1000);
+	FT_EQ(ft_drain(&tx, &first, &end), FLIP_WINDOW / 1000 + 1);
+	flip_tx_arm(&tx, 0, 10, 100);
+	FT_TRUE(flip_tx_expire(&tx, 10));
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	/* ...and plain progress reaching what was sent ends it too. */
+	fl.answer = false;
+	fl.received = tx.repair;
+	fl.grant = 2 * FLIP_WINDOW;
+	FT_TRUE(flip_tx_received(&tx, &fl, 500));
+	FT_EQ(tx.repair, 0);
+	FT_TRUE(ft_drain(&tx, &first, &end) > 1);
+	FT_EQ(first, fl.received);
+	FT_TRUE(end > 2 * FLIP_WINDOW);
+
+	/* One fragment is its own question: resent whole. */
+	flip_tx_init(&tx, 700);
+	flip_tx_size(&tx, 1000);
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	flip_tx_repair(&tx);
+	FT_EQ(tx.repair, 0);
+	FT_EQ(ft_drain(&tx, &first, &end), 1);
+	FT_EQ(end, 700);
+}
+
 FT_TEST(msg_tx_probe_and_empty)
 {
-	struct flip_flow fl = { 10000, 10000 };
+	struct flip_flow fl = { .received = 10000, .grant = 10000 };
 	struct flip_tx tx;
 	u32 first, end, off, len;
 
 	flip_tx_init(&tx, 10000);
 	flip_tx_size(&tx, 1000);
 	FT_EQ(ft_drain(&tx, &first, &end), 10);
-	FT_TRUE(flip_tx_received(&tx, &fl));
+	FT_TRUE(flip_tx_received(&tx, &fl, 0));
 	/* A probe is the first fragment alone, even of a message received. */
 	flip_tx_probe(&tx);
 	FT_TRUE(flip_tx_next(&tx, &off, &len));
@@ -986,7 +1096,7 @@ static u32 ft_rand(u32 *seed)
 FT_TEST(msg_transfer_survives_loss)
 {
 	u32 seed = 1, rounds = 0, odd = 0, off, len, hoff = 0, hlen = 0;
-	bool held = false;
+	bool held = false, ask, hask = false;
 	struct flip_flow fl;
 	struct flip_tx tx;
 	struct flip_rx rx;
@@ -999,25 +1109,31 @@ FT_TEST(msg_transfer_survives_loss)
 		while (flip_tx_next(&tx, &off, &len)) {
 			enum flip_rx_verdict v;
 
+			ask = flip_tx_asks(&tx);
 			if (ft_rand(&seed) % 8 == 0)
 				continue;
 			if (!held && ft_rand(&seed) % 4 == 0) {
 				held = true;
 				hoff = off;
 				hlen = len;
+				hask = ask;
 				continue;
 			}
 			v = flip_rx_add(&rx, off, len, now);
 			if (v == FLIP_RX_BAD && rx.nr != FLIP_RX_HOLES)
 				odd++;
+			if (ask)
+				flip_rx_ask(&rx);
 			if (held) {
 				held = false;
 				v = flip_rx_add(&rx, hoff, hlen, now);
 				if (v == FLIP_RX_BAD && rx.nr != FLIP_RX_HOLES)
 					odd++;
+				if (hask)
+					flip_rx_ask(&rx);
 			}
 			if (flip_rx_flow(&rx, &fl) && ft_rand(&seed) % 8)
-				flip_tx_received(&tx, &fl);
+				flip_tx_received(&tx, &fl, now);
 		}
 		held = false;
 		flip_tx_arm(&tx, now, 10, 1000);
@@ -1027,7 +1143,7 @@ FT_TEST(msg_transfer_survives_loss)
 	FT_EQ(odd, 0);
 	FT_TRUE(flip_tx_done(&tx));
 	FT_TRUE(flip_rx_complete(&rx));
-	FT_TRUE(rounds <= 20);
+	FT_TRUE(rounds <= 10);
 }
 
 /* A fragment of the reply to tid @tid from @src, without its data. */
@@ -1095,9 +1211,19 @@ FT_TEST(trans_request_in_fragments)
 	/* No news is no progress. */
 	FT_EQ(flip_trans_input(&t, &p, &from, 4 * FT_MS), 0);
 
-	/* A retransmission goes back to what the server lacks. */
+	/*
+	 * A retransmission asks with the first fragment the server lacks;
+	 * the answer has the rest go again.
+	 */
 	FT_EQ(flip_trans_expire(&t, t.timer), FLIP_ACT_REQUEST);
 	FT_EQ(t.sends, 2);
+	FT_EQ(ft_drain(&t.req, &first, &end), 1);
+	FT_EQ(first, 131000);
+	FT_TRUE(flip_tx_asks(&t.req));
+	ft_received(&p, 5, 8, 131000, 131000 + FLIP_WINDOW);
+	p.rh.flags |= FLIP_RPC_F_ASK;
+	p.fl.answer = true;
+	FT_EQ(flip_trans_input(&t, &p, &from, 5 * FT_MS), FLIP_ACT_REQUEST);
 	FT_EQ(ft_drain(&t.req, &first, &end), 169);
 	FT_EQ(first, 131000);
 	FT_EQ(end, 300000);
@@ -1208,9 +1334,14 @@ FT_TEST(trans_reply_in_fragments)
 	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
 	ft_frag(&p, 5, 4, 350000, 50000, 400000);
 	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
+	/* Half a window more since the last report: another, all granted. */
 	ft_frag(&p, 5, 4, 200000, 50000, 400000);
-	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS), FLIP_ACT_KEEP);
+	FT_EQ(flip_trans_input(&t, &p, &from, 17 * FT_MS),
+	      FLIP_ACT_KEEP | FLIP_ACT_RECEIVED);
 	FT_EQ(t.rep.prefix, 300000);
+	FT_TRUE(flip_rx_flow(&t.rep, &fl));
+	FT_EQ(fl.received, 300000);
+	FT_EQ(fl.grant, 400000);
 	/* The last gap completes it: keep, tell the server, done. */
 	ft_frag(&p, 5, 4, 300000, 50000, 400000);
 	FT_EQ(flip_trans_input(&t, &p, &from, 18 * FT_MS),
@@ -1748,6 +1879,8 @@ static FT_CASE_TYPE ft_cases[] = {
 	FT_CASE(trans_measures_round_trips),
 	FT_CASE(msg_tx_window_and_grant),
 	FT_CASE(msg_tx_goback_and_backoff),
+	FT_CASE(msg_tx_wait_follows_progress),
+	FT_CASE(msg_tx_repair),
 	FT_CASE(msg_tx_probe_and_empty),
 	FT_CASE(msg_rx_in_order),
 	FT_CASE(msg_rx_out_of_order),

@@ -65,6 +65,7 @@ for size in 1048576 300001; do
 	timeout 600 "$IP" netns exec hostA "$PROGS/am_client" -p "$P" \
 		-n "$BIG_COUNT" -s $size -R $size -t 120000 >"$T/big.out" 2>&1 ||
 		{ big_ok=1; diag_file "$T/big.out"; }
+	grep '^am_client:' "$T/big.out" | sed 's/^/# /'
 done
 tap $big_ok "$BIG_COUNT echoes each of 1 MiB and 300001 bytes, verified by SHA-256"
 BIG_CALLS=$((2 * BIG_COUNT))
