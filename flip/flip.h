@@ -162,14 +162,14 @@ size_t flip_write(u8 *buf, const struct flip_pkt *pkt);
 void am_hdr_put(u8 *p, const struct am_hdr *h);
 void am_hdr_get(const u8 *p, struct am_hdr *h);
 
-static inline bool am_port_null(const struct am_port *p)
+static inline bool flip_port_null(const struct am_port *p)
 {
 	static const struct am_port null;
 
 	return !memcmp(p, &null, sizeof(*p));
 }
 
-static inline bool am_port_eq(const struct am_port *a, const struct am_port *b)
+static inline bool flip_port_eq(const struct am_port *a, const struct am_port *b)
 {
 	return !memcmp(a, b, sizeof(*a));
 }

@@ -34,7 +34,7 @@ const struct flip_pcache_ent *flip_pcache_lookup(struct flip_pcache *pc,
 	int i;
 
 	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++) {
-		if (!e->addr || !am_port_eq(&e->port, port))
+		if (!e->addr || !flip_port_eq(&e->port, port))
 			continue;
 		/* Expired: absent, and the oldest, so reused first. */
 		if (now - e->stamp > pc->ttl)
@@ -56,7 +56,7 @@ void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 	for (i = 0; i < FLIP_PCACHE_WAYS; i++) {
 		struct flip_pcache_ent *e = &set[i];
 
-		if (e->addr && am_port_eq(&e->port, port)) {
+		if (e->addr && flip_port_eq(&e->port, port)) {
 			victim = e;
 			break;
 		}
@@ -66,7 +66,7 @@ void flip_pcache_enter(struct flip_pcache *pc, const struct am_port *port,
 			victim = e;
 	}
 	/* A new server, or a new address for it, starts a new estimate. */
-	if (victim->addr != addr || !am_port_eq(&victim->port, port))
+	if (victim->addr != addr || !flip_port_eq(&victim->port, port))
 		memset(&victim->rtt, 0, sizeof(victim->rtt));
 	victim->port = *port;
 	victim->addr = addr;
@@ -88,7 +88,7 @@ void flip_pcache_confirm(struct flip_pcache *pc, const struct am_port *port,
 	int i;
 
 	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++) {
-		if (e->addr != addr || !am_port_eq(&e->port, port))
+		if (e->addr != addr || !flip_port_eq(&e->port, port))
 			continue;
 		e->stamp = now;
 		if (rtt_sample)
@@ -105,7 +105,7 @@ void flip_pcache_forget(struct flip_pcache *pc, const struct am_port *port,
 	int i;
 
 	for (i = 0; i < FLIP_PCACHE_WAYS; i++, e++)
-		if (e->addr && am_port_eq(&e->port, port) &&
+		if (e->addr && flip_port_eq(&e->port, port) &&
 		    (!addr || e->addr == addr))
 			e->addr = 0;
 }

@@ -227,7 +227,7 @@ unsigned int flip_trans_input(struct flip_trans *t, const struct flip_pkt *pkt,
 	}
 
 	if (t->state == FLIP_TRANS_LOCATE) {
-		if (rh->type != FLIP_RPC_HEREIS || !am_port_eq(&rh->port, &t->port))
+		if (rh->type != FLIP_RPC_HEREIS || !flip_port_eq(&rh->port, &t->port))
 			return 0;
 		t->server = pkt->fh.src;
 		t->link = *from;

@@ -66,13 +66,13 @@ void amoeba_fbox(const struct am_port *get, struct am_port *put)
 {
 	u8 digest[SHA256_DIGEST_SIZE];
 
-	if (am_port_null(get)) {
+	if (flip_port_null(get)) {
 		memset(put, 0, sizeof(*put));
 		return;
 	}
 	sha256(get->p, AM_PORTSIZE, digest);
 	memcpy(put->p, digest, AM_PORTSIZE);
-	if (am_port_null(put))
+	if (flip_port_null(put))
 		put->p[0] = 1;
 }
 EXPORT_SYMBOL_GPL(amoeba_fbox);
@@ -81,7 +81,7 @@ static bool sockaddr_ok(const struct sockaddr_amoeba *sam)
 {
 	return !sam->sam_zero && !memchr_inv(sam->sam_pad, 0,
 					     sizeof(sam->sam_pad)) &&
-	       !am_port_null(&sam->sam_port);
+	       !flip_port_null(&sam->sam_port);
 }
 
 static int amoeba_bind(struct socket *sock, struct sockaddr *addr, int len)

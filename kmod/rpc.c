@@ -32,7 +32,7 @@ struct amoeba_sock *amoeba_lookup_port(struct amoeba_net *an,
 
 	hash_for_each_possible_rcu(an->by_port, as, port_node,
 				   flip_port_hash(port))
-		if (am_port_eq(&as->putport, port))
+		if (flip_port_eq(&as->putport, port))
 			return as;
 	return NULL;
 }
@@ -426,7 +426,7 @@ long amoeba_trans(struct amoeba_sock *as, struct am_trans *t,
 	s64 left;
 	int err;
 
-	if (am_port_null(&t->req.hdr.h_port))
+	if (flip_port_null(&t->req.hdr.h_port))
 		return -EDESTADDRREQ;
 	timeout_ns = (u64)t->timeout_ms * NSEC_PER_MSEC;
 

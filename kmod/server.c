@@ -232,7 +232,7 @@ void amoeba_rcv_request(struct amoeba_sock *as, const struct flip_pkt *pkt,
 
 	spin_lock(&as->lock);
 	if (as->dead || !as->bound ||
-	    !am_port_eq(&pkt->rh.port, &as->putport)) {
+	    !flip_port_eq(&pkt->rh.port, &as->putport)) {
 		spin_unlock(&as->lock);
 		amoeba_drop(an, FLIP_DROP_NOSOCK);
 		amoeba_answer(an, pkt, from, as->addr, FLIP_UNIDATA,

@@ -56,8 +56,8 @@ FT_TEST(wire_request_round_trip)
 	FT_EQ(p.rh.flags, FLIP_RPC_F_RETRANS);
 	FT_EQ(p.rh.tid, 0xdeadbeef);
 	FT_EQ(p.rh.ack, 0xdeadbeee);
-	FT_TRUE(am_port_eq(&p.rh.port, &ft_port));
-	FT_TRUE(am_port_eq(&p.ah.h_port, &ft_port));
+	FT_TRUE(flip_port_eq(&p.rh.port, &ft_port));
+	FT_TRUE(flip_port_eq(&p.ah.h_port, &ft_port));
 	FT_EQ(p.ah.h_priv.prv_rights, 0xff);
 	FT_EQ(p.ah.h_command, 2006);
 	FT_EQ(p.ah.h_offset, -5);
@@ -91,7 +91,7 @@ FT_TEST(wire_control_round_trip)
 	FT_EQ(flip_parse(buf, len, &q), FLIP_DROP_NONE);
 	FT_EQ(q.fh.dst, FLIP_ADDR_BROADCAST);
 	FT_EQ(q.rh.type, FLIP_RPC_LOCATE);
-	FT_TRUE(am_port_eq(&q.rh.port, &ft_port2));
+	FT_TRUE(flip_port_eq(&q.rh.port, &ft_port2));
 	FT_EQ(q.datalen, 0);
 	FT_EQ(q.ah.h_command, 0);
 }

@@ -45,9 +45,9 @@ static void fbox_known_answer(struct kunit *test)
 	struct am_port put, null = { };
 
 	amoeba_fbox(&get, &put);
-	KUNIT_EXPECT_TRUE(test, am_port_eq(&put, &want));
+	KUNIT_EXPECT_TRUE(test, flip_port_eq(&put, &want));
 	amoeba_fbox(&null, &put);
-	KUNIT_EXPECT_TRUE(test, am_port_null(&put));
+	KUNIT_EXPECT_TRUE(test, flip_port_null(&put));
 }
 
 static struct socket *new_sock(struct kunit *test)
