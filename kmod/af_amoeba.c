@@ -253,18 +253,25 @@ static long ioctl_getreq(struct amoeba_sock *as, struct am_io __user *uio)
 	return ret;
 }
 
-static long ioctl_putrep(struct amoeba_sock *as, struct am_io __user *uio)
+static long ioctl_putrep(struct amoeba_sock *as, unsigned int cmd,
+			 void __user *argp)
 {
+	struct am_putrep rep = { };
 	struct iov_iter buf;
-	struct am_io io;
 	long ret;
 
-	if (copy_from_user(&io, uio, sizeof(io)))
+	if (cmd == AMIOC_PUTREP_TIMEO) {
+		if (copy_from_user(&rep, argp, sizeof(rep)))
+			return -EFAULT;
+		if (rep.flags)
+			return -EINVAL;
+	} else if (copy_from_user(&rep.rep, argp, sizeof(rep.rep))) {
 		return -EFAULT;
-	ret = import_buf(ITER_SOURCE, io.buf, io.size, &buf);
+	}
+	ret = import_buf(ITER_SOURCE, rep.rep.buf, rep.rep.size, &buf);
 	if (ret)
 		return ret;
-	return amoeba_putrep(as, &io, &buf);
+	return amoeba_putrep(as, &rep.rep, &buf, rep.timeout_ms);
 }
 
 static int amoeba_ioctl(struct socket *sock, unsigned int cmd,
@@ -276,10 +283,11 @@ static int amoeba_ioctl(struct socket *sock, unsigned int cmd,
 	switch (cmd) {
 	case AMIOC_TRANS:
 	case AMIOC_PUTREP:
+	case AMIOC_PUTREP_TIMEO:
 		if (READ_ONCE(sock->sk->sk_shutdown) & SEND_SHUTDOWN)
 			return -EPIPE;
 		return cmd == AMIOC_TRANS ? ioctl_trans(as, argp) :
-					    ioctl_putrep(as, argp);
+					    ioctl_putrep(as, cmd, argp);
 	case AMIOC_GETREQ:
 		return ioctl_getreq(as, argp);
 	}

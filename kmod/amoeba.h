@@ -233,7 +233,7 @@ void amoeba_rcv_reply_flow(struct amoeba_sock *as,
 long amoeba_getreq(struct amoeba_sock *as, struct am_io *io,
 		   struct iov_iter *buf, long timeo);
 long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
-		   struct iov_iter *buf);
+		   struct iov_iter *buf, u32 timeout_ms);
 void amoeba_sock_purge(struct amoeba_sock *as);
 void amoeba_sock_init_rpc(struct amoeba_sock *as);
 int amoeba_sock_bind_rpc(struct amoeba_sock *as);

@@ -458,10 +458,13 @@ static long put_whole(struct amoeba_sock *as, struct amoeba_req *req,
 	return amoeba_send_frag(as->an, &req->link, &p, buf, copy);
 }
 
-static long putrep_timeout_ns(struct amoeba_sock *as)
+/* The call's own timeout, else SO_SNDTIMEO, else trans_timeout_ms. */
+static u64 putrep_timeout_ns(struct amoeba_sock *as, u32 timeout_ms)
 {
 	long sndtimeo = READ_ONCE(as->sk.sk_sndtimeo);
 
+	if (timeout_ms)
+		return (u64)timeout_ms * NSEC_PER_MSEC;
 	if (sndtimeo && sndtimeo != MAX_SCHEDULE_TIMEOUT)
 		return jiffies_to_nsecs(sndtimeo);
 	return (u64)READ_ONCE(amoeba_trans_timeout_ms) * NSEC_PER_MSEC;
@@ -516,9 +519,9 @@ static int put_burst(struct amoeba_sock *as, struct amoeba_req *req,
  */
 static long put_frags(struct amoeba_sock *as, struct amoeba_req *req,
 		      const struct am_io *io, const struct iov_iter *buf,
-		      u32 frag)
+		      u32 frag, u32 timeout_ms)
 {
-	u64 span = putrep_timeout_ns(as);
+	u64 span = putrep_timeout_ns(as, timeout_ms);
 	u64 deadline = amoeba_now() + span;
 	u32 acked = 0;
 	u32 messid = atomic_inc_return(&as->an->messid);
@@ -581,7 +584,7 @@ static long put_frags(struct amoeba_sock *as, struct amoeba_req *req,
  * request open for another putrep when the reply would fit one packet.
  */
 long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
-		   struct iov_iter *buf)
+		   struct iov_iter *buf, u32 timeout_ms)
 {
 	struct sk_buff *copy = NULL;
 	struct amoeba_req *req;
@@ -605,7 +608,7 @@ long amoeba_putrep(struct amoeba_sock *as, struct am_io *io,
 	else if (io->size <= frag)
 		err = put_whole(as, req, io, buf, &copy);
 	else
-		err = put_frags(as, req, io, buf, frag);
+		err = put_frags(as, req, io, buf, frag, timeout_ms);
 
 	/* Nothing went out: the request stays open for another putrep. */
 	if ((err == -EFAULT || err == -ENOMEM) && io->size <= frag && !copy) {

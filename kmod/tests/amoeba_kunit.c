@@ -122,7 +122,7 @@ static int echo_server_fn(void *arg)
 		io.size = n;
 		kv.iov_len = n;
 		iov_iter_kvec(&it, ITER_SOURCE, &kv, 1, n);
-		if (amoeba_putrep(as, &io, &it))
+		if (amoeba_putrep(as, &io, &it, 0))
 			break;
 		es->served++;
 	}
@@ -223,7 +223,7 @@ static long serve_one(struct kunit *test, struct amoeba_sock *as)
 	if (n < 0)
 		return n;
 	iov_iter_kvec(&it, ITER_SOURCE, NULL, 0, 0);
-	return amoeba_putrep(as, &io, &it);
+	return amoeba_putrep(as, &io, &it, 0);
 }
 
 /*

@@ -282,6 +282,7 @@ static int test_bind(const struct am_port *get, const struct am_port *put)
 
 static void test_server_args(int fd)
 {
+	struct am_putrep rep;
 	struct am_io io;
 	uint64_t t0;
 	double ms;
@@ -297,6 +298,16 @@ static void test_server_args(int fd)
 		  "getreq with a NULL argument");
 	CHECK_ERR(ioctl(fd, AMIOC_PUTREP, (void *)1), EFAULT,
 		  "putrep with argument pointer 1");
+	memset(&rep, 0, sizeof(rep));
+	rep.rep.id = 0x7fffffff;
+	rep.timeout_ms = 100;
+	CHECK_ERR(ioctl(fd, AMIOC_PUTREP_TIMEO, &rep), ENOENT,
+		  "putrep with a timeout and an id no getreq returned");
+	rep.flags = 1;
+	CHECK_ERR(ioctl(fd, AMIOC_PUTREP_TIMEO, &rep), EINVAL,
+		  "putrep with a timeout and flags 1");
+	CHECK_ERR(ioctl(fd, AMIOC_PUTREP_TIMEO, (void *)1), EFAULT,
+		  "putrep with a timeout and argument pointer 1");
 
 	set_rcvtimeo(fd, 100);
 	memset(&io, 0, sizeof(io));

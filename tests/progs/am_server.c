@@ -48,6 +48,7 @@ struct server {
 	int		fd;
 	unsigned long	count;		/* stop after this many; 0: never */
 	unsigned long	delay_ms;
+	unsigned long	putrep_ms;	/* AMIOC_PUTREP_TIMEO, or 0 */
 	bool		hash;		/* -H: print SHA-256 of each call */
 	pthread_t	main;
 	pthread_mutex_t	lock;
@@ -63,7 +64,7 @@ static void usage(FILE *f, int status)
 {
 	fprintf(f,
 		"usage: %s -g GETPORT [-n COUNT] [-d MS] [-T MS] [-t THREADS] [-c CPU]\n"
-		"       %*s [-H] [-q]\n"
+		"       %*s [-P MS] [-H] [-q]\n"
 		"  -g GETPORT  get-port to serve, 12 hex digits (secret)\n"
 		"  -n COUNT    exit after COUNT requests (default 0: forever)\n"
 		"  -d MS       work MS milliseconds on each request before\n"
@@ -71,6 +72,8 @@ static void usage(FILE *f, int status)
 		"  -T MS       a reply larger than one frame fails when the\n"
 		"              client takes nothing new of it for MS milliseconds\n"
 		"              (SO_SNDTIMEO; default 0: trans_timeout_ms)\n"
+		"  -P MS       the same for each putrep on its own\n"
+		"              (AMIOC_PUTREP_TIMEO; overrides -T)\n"
 		"  -t THREADS  serve with THREADS threads on one socket\n"
 		"  -c CPU      pin to CPU\n"
 		"  -H          print on stdout, for every call answered,\n"
@@ -191,6 +194,18 @@ static void record(struct server *srv, const struct am_io *req)
  * or the pseudo-random data a sized request asks for.  Returns the reply
  * length.
  */
+static int putrep(const struct server *srv, struct am_io *rep)
+{
+	struct am_putrep p = {
+		.rep = *rep,
+		.timeout_ms = (uint32_t)srv->putrep_ms,
+	};
+
+	if (!srv->putrep_ms)
+		return ioctl(srv->fd, AMIOC_PUTREP, rep);
+	return ioctl(srv->fd, AMIOC_PUTREP_TIMEO, &p);
+}
+
 static uint32_t make_reply(const struct am_io *req, struct am_io *rep,
 			   unsigned char *buf, uint32_t len)
 {
@@ -249,7 +264,7 @@ static void *serve(void *arg)
 			sha256_hex(buf, rlen, rhash);
 
 		t0 = now_ns();
-		n = ioctl(srv->fd, AMIOC_PUTREP, &rep);
+		n = putrep(srv, &rep);
 		err = errno;
 		if (n < 0)
 			warn_errno(err, "putrep id %u (%u bytes, after %.0f ms)",
@@ -321,7 +336,7 @@ int main(int argc, char **argv)
 	int fd, ch, sig;
 
 	set_progname(argv[0]);
-	while ((ch = getopt_long(argc, argv, "g:n:d:T:t:c:Hqh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "g:n:d:T:P:t:c:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
 			if (port_parse(optarg, &get) || port_is_null(&get)) {
@@ -342,6 +357,11 @@ int main(int argc, char **argv)
 		case 'T':
 			sndtimeo = opt_ulong('T', optarg, 0, 3600000,
 					     "a number of milliseconds", usage);
+			break;
+		case 'P':
+			srv.putrep_ms = opt_ulong('P', optarg, 0, 3600000,
+						  "a number of milliseconds",
+						  usage);
 			break;
 		case 't':
 			nthreads = opt_ulong('t', optarg, 1, MAX_THREADS,

@@ -111,6 +111,19 @@ struct am_trans {
 /* Server: reply to request @id with hdr and size bytes of buf. */
 #define AMIOC_PUTREP	_IOW(AMIOC_MAGIC, 3, struct am_io)
 
+/*
+ * putrep with a send timeout of its own, for servers whose threads share
+ * a socket: a reply larger than one packet fails with ETIMEDOUT once the
+ * client takes nothing new of it for @timeout_ms (0: as AMIOC_PUTREP).
+ */
+struct am_putrep {
+	struct am_io	rep;
+	__u32		timeout_ms;
+	__u32		flags;		/* must be 0 */
+};
+
+#define AMIOC_PUTREP_TIMEO	_IOW(AMIOC_MAGIC, 4, struct am_putrep)
+
 /* Largest buffer (request or reply) one RPC carries: 1 MiB. */
 #define AM_MAXBUF	(1U << 20)
 
