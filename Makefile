@@ -15,10 +15,10 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
-.PHONY: all module lib progs host-tests check demo deps clean checkpatch fuzz \
-	fuzz-build bench
+.PHONY: all module lib progs userland host-tests check demo deps clean \
+	checkpatch fuzz fuzz-build bench install
 
-all: module lib progs
+all: module lib progs userland
 
 deps:
 	@sh scripts/install-deps.sh
@@ -44,6 +44,15 @@ $(BUILD)/host/flip_engine_test: flip/tests/host_main.c flip/tests/engine_test.c 
 progs:
 	$(MAKE) -C tests/progs
 
+# libamoeba, its commands, the example service and their tests.
+userland:
+	$(MAKE) -C userland BUILD=$(abspath $(BUILD))
+
+# The library, headers, pkg-config file, commands and man pages, under
+# DESTDIR and PREFIX (default /usr/local).
+install: userland
+	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) install
+
 # The parser fuzzer (libFuzzer + ASan + UBSan); `make fuzz` runs it for
 # FUZZ_SECONDS (default 600) on a corpus kept in $(BUILD)/fuzz/corpus.
 FUZZ_SECONDS ?= 600
@@ -58,11 +67,12 @@ $(BUILD)/fuzz/mkseeds: flip/fuzz/mkseeds.c $(BUILD)/host/libflip.a
 	$(CC) $(CFLAGS_HOST) $< $(BUILD)/host/libflip.a -o $@
 
 fuzz-build: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
+	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) fuzz
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.t
 
-host-tests: $(BUILD)/host/flip_engine_test progs fuzz-build
+host-tests: $(BUILD)/host/flip_engine_test progs userland fuzz-build
 
 # Every tier, aggregated by prove; the last line is "N passed, N failed".
 check: deps host-tests
@@ -85,4 +95,5 @@ checkpatch:
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	-$(MAKE) -C tests/progs clean
+	-$(MAKE) -C userland BUILD=$(abspath $(BUILD)) clean
 	rm -rf $(BUILD)

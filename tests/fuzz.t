@@ -1,30 +1,51 @@
 #!/bin/sh
-# Fuzz tier: the FLIP parser harness (flip/fuzz/fuzz_parse.c) runs for a
-# bounded time, FUZZ_SECONDS (default 30), from the seed corpus that
-# flip/fuzz/mkseeds.c writes plus whatever earlier runs kept in
-# $AMOEBA_BUILD/fuzz/corpus.  Any crash, sanitizer report or failed
-# invariant is a `not ok`, with the reproducer's path.
+# Fuzz tier: each libFuzzer harness runs for a bounded time from its seed
+# corpus plus whatever earlier runs kept in $AMOEBA_BUILD/fuzz/<name>/:
+#   - the FLIP parser, engine and routes (flip/fuzz/fuzz_parse.c), for
+#     FUZZ_SECONDS (default 30), seeded by flip/fuzz/mkseeds.c;
+#   - libamoeba's capability and port text parsers
+#     (userland/fuzz/fuzz_cap.c), for FUZZ_CAP_SECONDS (default 10).
+# Any crash, sanitizer report or failed invariant is a `not ok`, with the
+# reproducer's path.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${AMOEBA_BUILD:-$top/build}
-secs=${FUZZ_SECONDS:-30}
-dir=$build/fuzz
-fuzzer=$dir/fuzz_parse
+n=0
 
-if [ ! -x "$fuzzer" ]; then
-	echo "not ok 1 - fuzz_parse not built (make fuzz-build)"
-	echo "1..1"
-	exit 0
+# fuzz NAME FUZZER SECONDS CORPUS MAXLEN WHAT
+fuzz() {
+	name=$1 fuzzer=$2 secs=$3 corpus=$4 maxlen=$5 what=$6
+	dir=$build/fuzz
+	log=$dir/$name.log
+	n=$((n + 1))
+	if [ ! -x "$fuzzer" ]; then
+		echo "not ok $n - $name not built (make fuzz-build)"
+		return
+	fi
+	mkdir -p "$corpus" "$dir/crashes"
+	if "$fuzzer" -max_total_time="$secs" -max_len="$maxlen" \
+		-print_final_stats=1 -artifact_prefix="$dir/crashes/" \
+		"$corpus" >"$log" 2>&1; then
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+		echo "ok $n - $what fuzzed for ${secs}s (${runs:-?} inputs)"
+	else
+		echo "not ok $n - $what fuzzer failed (log $log)"
+		grep -E 'ERROR|Assertion|SUMMARY|artifact' "$log" | head -n 20 |
+			sed 's/^/# /'
+	fi
+}
+
+if [ -x "$build/fuzz/mkseeds" ]; then
+	mkdir -p "$build/fuzz/corpus"
+	"$build/fuzz/mkseeds" "$build/fuzz/corpus"
 fi
-mkdir -p "$dir/corpus" "$dir/crashes"
-"$dir/mkseeds" "$dir/corpus"
-if "$fuzzer" -max_total_time="$secs" -max_len=2048 -print_final_stats=1 \
-	-artifact_prefix="$dir/crashes/" "$dir/corpus" >"$dir/log" 2>&1; then
-	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log")
-	echo "ok 1 - FLIP parser fuzzed for ${secs}s (${runs:-?} inputs)"
-else
-	echo "not ok 1 - FLIP parser fuzzer failed (log $dir/log)"
-	grep -E 'ERROR|Assertion|SUMMARY|artifact' "$dir/log" | head -n 20 |
-		sed 's/^/# /'
-fi
-echo "1..1"
+fuzz fuzz_parse "$build/fuzz/fuzz_parse" "${FUZZ_SECONDS:-30}" \
+	"$build/fuzz/corpus" 2048 "FLIP parser"
+
+capseeds=$build/fuzz/cap-corpus
+mkdir -p "$capseeds"
+printf '0123456789ab:000001:ff:a1b2c3d4e5f6' >"$capseeds/seed-cap"
+printf 'A1B2C3D4E5F6' >"$capseeds/seed-port"
+fuzz fuzz_cap "$build/userland/fuzz/fuzz_cap" "${FUZZ_CAP_SECONDS:-10}" \
+	"$capseeds" 64 "capability text"
+echo "1..$n"

@@ -15,35 +15,7 @@ for p in $progs; do
 	fi
 done
 
-n=0
-failed=0
-out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		sed 's/^/# /' "$out"
-	fi
-}
-
-# run EXPECTED_STATUS PATTERN NAME -- CMD...: status and output both match.
-run() {
-	want=$1 pattern=$2 name=$3
-	shift 4
-	"$@" >"$out" 2>&1
-	st=$?
-	if [ "$st" -eq "$want" ] && grep -q -- "$pattern" "$out"; then
-		ok 0 "$name"
-	else
-		echo "exit status $st, expected $want; output should match '$pattern'" >>"$out"
-		ok 1 "$name"
-	fi
-}
+. "$(dirname "$0")/host-lib.sh"
 
 for p in $progs; do
 	run 0 "^usage: $p" "$p --help prints usage and exits 0" -- "$dir/$p" --help

@@ -1,0 +1,65 @@
+#!/bin/sh
+# `make install DESTDIR=...` puts libamoeba where pkg-config finds it, and a
+# program built with `pkg-config --cflags --libs amoeba` (shared) and
+# `--static` compiles, links and runs against the installed copy only.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${AMOEBA_BUILD:-$top/build}
+. "$(dirname "$0")/host-lib.sh"
+
+dest=$(mktemp -d)
+trap 'rm -rf "$dest" "$out"' EXIT
+prefix=/usr
+run 0 "" "make install DESTDIR=... PREFIX=$prefix" -- \
+	make -s -C "$top/userland" BUILD="$build" DESTDIR="$dest" \
+	PREFIX=$prefix install
+
+pc() {
+	PKG_CONFIG_SYSROOT_DIR=$dest PKG_CONFIG_LIBDIR=$dest$prefix/lib/pkgconfig \
+		pkg-config "$@" amoeba
+}
+run 0 "-I$dest$prefix/include " "pkg-config --cflags amoeba names the installed headers" -- \
+	pc --cflags
+run 0 "-lamoeba" "pkg-config --libs amoeba links libamoeba" -- pc --libs
+
+cat >"$dest/hello.c" <<'PROG'
+#include <stdio.h>
+#include <amoeba.h>
+
+int main(void)
+{
+	char text[AM_CAP_TEXTLEN + 1];
+	struct am_cap cap, out;
+
+	if (am_cap_parse("0123456789ab:000001:ff:a1b2c3d4e5f6", &cap, NULL) ||
+	    am_cap_restrict_owner(&cap, 0x03, &out))
+		return 1;
+	am_cap_format(&out, text, sizeof(text));
+	printf("%s %s\n", text, err_name(STD_CAPBAD));
+	return 0;
+}
+PROG
+want="0123456789ab:000001:03:9e7e0004221c STD_CAPBAD"
+# shellcheck disable=SC2046
+run 0 "" "a program builds with pkg-config (shared)" -- \
+	cc -Wall -Werror -o "$dest/hello" "$dest/hello.c" $(pc --cflags --libs)
+run 0 "^$want\$" "...and runs against the installed libamoeba.so" -- \
+	env LD_LIBRARY_PATH="$dest$prefix/lib" "$dest/hello"
+run 0 "libamoeba.so.0 => $dest$prefix/lib/libamoeba.so.0" \
+	"...which is the one it loads" -- \
+	env LD_LIBRARY_PATH="$dest$prefix/lib" ldd "$dest/hello"
+# shellcheck disable=SC2046
+run 0 "" "a program builds with pkg-config --static" -- \
+	cc -Wall -Werror -static -o "$dest/hello-static" "$dest/hello.c" \
+	$(pc --cflags --libs --static)
+run 0 "^$want\$" "...and runs" -- "$dest/hello-static"
+for f in include/amoeba.h include/amoeba/cap.h include/amoeba/linux/amoeba.h \
+	bin/std_info share/man/man1/std_info.1; do
+	[ -f "$dest$prefix/$f" ]
+	st=$?
+	echo "no $dest$prefix/$f" >"$out"
+	ok $st "installed $prefix/$f"
+done
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

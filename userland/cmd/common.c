@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Shared by the commands; see common.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+const char *progname = "amoeba";
+
+static void set_progname(const char *argv0)
+{
+	const char *slash = strrchr(argv0, '/');
+
+	progname = slash ? slash + 1 : argv0;
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: ", progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n",
+		progname);
+	exit(EXIT_USAGE);
+}
+
+int cmd_init(int argc, char **argv, const char *help, int min, int max)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch, n;
+
+	set_progname(argv[0]);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(help, stdout);
+			exit(EXIT_OK);
+		}
+		usage_error("unknown option '%s'", argv[optind - 1]);
+	}
+	n = argc - optind;
+	if (n < min)
+		usage_error("%s", n ? "too few operands" : "no operand given");
+	if (max >= 0 && n > max)
+		usage_error("unexpected operand '%s'", argv[optind + max]);
+	return optind;
+}
+
+void cmd_cap(const char *text, struct am_cap *cap)
+{
+	struct am_parse_err err;
+
+	if (am_cap_parse(text, cap, &err) == STD_OK)
+		return;
+	fprintf(stderr, "%s: bad capability '%s': at character %zu: %s\n",
+		progname, text, err.pos + 1, err.msg);
+	fprintf(stderr, "%s: a capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC (hexadecimal port, object, rights, check)\n",
+		progname);
+	exit(EXIT_USAGE);
+}
+
+unsigned long cmd_number(const char *text, unsigned long max,
+			 const char *what)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(text, &end, 0);
+	if (errno || end == text || *end || text[0] == '-' || v > max) {
+		fprintf(stderr, "%s: bad %s '%s': expected 0 to %lu (or 0x0 to 0x%lx)\n",
+			progname, what, text, max, max);
+		exit(EXIT_USAGE);
+	}
+	return v;
+}
+
+void cmd_error(const char *text, errstat err)
+{
+	const char *name = err_name(err);
+
+	/* A failed call says why; a service's answer is enough. */
+	if (err < 0 && err > STD_CAPBAD)
+		fprintf(stderr, "%s: %s: %s (%s): %s\n", progname, text,
+			err_why(err), name ? name : "?", am_rpc_error());
+	else
+		fprintf(stderr, "%s: %s: %s (%s)\n", progname, text,
+			err_why(err), name ? name : "?");
+}
+
+int cmd_each_cap(int argc, char **argv, int first,
+		 errstat (*op)(const struct am_cap *cap, const char *text))
+{
+	struct am_cap cap;
+	int i, status = EXIT_OK;
+	errstat err;
+
+	/* Check every operand first: a typo should not half-run a list. */
+	for (i = first; i < argc; i++)
+		cmd_cap(argv[i], &cap);
+	for (i = first; i < argc; i++) {
+		cmd_cap(argv[i], &cap);
+		err = op(&cap, argv[i]);
+		if (err != STD_OK) {
+			cmd_error(argv[i], err);
+			status = EXIT_FAIL;
+		}
+	}
+	return status;
+}

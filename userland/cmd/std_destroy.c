@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * std_destroy: destroy objects.
+ */
+#include "common.h"
+
+static const char help[] =
+"usage: std_destroy CAPABILITY...\n"
+"Ask each object's service to destroy it (this needs the delete right).\n"
+"Afterwards every capability for the object is invalid (STD_CAPBAD).\n"
+"All operands are checked before the first object is destroyed.\n"
+"A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
+"Exit status: 0 if every call succeeded, 1 if one failed, 2 for a usage\n"
+"error.\n";
+
+static errstat destroy(const struct am_cap *cap, const char *text)
+{
+	(void)text;
+	return std_destroy(cap);
+}
+
+int main(int argc, char **argv)
+{
+	int first = cmd_init(argc, argv, help, 1, -1);
+
+	return cmd_each_cap(argc, argv, first, destroy);
+}

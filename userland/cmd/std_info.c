@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * std_info: print the description each object's service gives of it.
+ */
+#include <stdio.h>
+
+#include "common.h"
+
+static const char help[] =
+"usage: std_info CAPABILITY...\n"
+"Print, one line per capability, the short description its service gives\n"
+"of the object (std_info needs the read right).  By convention the first\n"
+"character tells the kind: '/' directory, '-' file, '@' disk, '+' terminal.\n"
+"A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
+"Exit status: 0 if every call succeeded, 1 if one failed, 2 for a usage\n"
+"error.  The transport is chosen by AMOEBA_TRANSPORT (see libamoeba(3)).\n";
+
+static errstat info(const struct am_cap *cap, const char *text)
+{
+	char buf[AM_STD_INFO_MAX + 1];
+	errstat err = std_info(cap, buf, sizeof(buf));
+
+	(void)text;
+	if (err == STD_OK)
+		printf("%s\n", buf);
+	return err;
+}
+
+int main(int argc, char **argv)
+{
+	int first = cmd_init(argc, argv, help, 1, -1);
+
+	return cmd_each_cap(argc, argv, first, info);
+}
