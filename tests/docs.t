@@ -52,28 +52,9 @@ FLIP=Documentation/networking/flip.rst
 MAN=Documentation/man/amoeba.7
 ARCH=Documentation/architecture.rst
 
-n=0
-failed=0
+. "$(dirname "$0")/host-lib.sh"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# ok STATUS NAME: one test point; diagnostics are in $tmp/diag.
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $2"
-		[ -s "$tmp/diag" ] && sed 's/^/# /' "$tmp/diag"
-	fi
-	: >"$tmp/diag"
-}
-
-diag() {
-	echo "$*" >>"$tmp/diag"
-}
-: >"$tmp/diag"
+trap 'rm -rf "$tmp" "$out"' EXIT
 
 # rst_section FILE PATTERN: the text of the first section whose title
 # matches PATTERN (an awk regular expression), up to the next title of any
@@ -205,7 +186,7 @@ st=0
 if ! cmp -s "$tmp/af.order" "$tmp/code.order"; then
 	diag "the stat/drop lines of the /proc format in $AF differ from the code" \
 	     "(< doc, > code):"
-	diff "$tmp/af.order" "$tmp/code.order" | grep '^[<>]' >>"$tmp/diag"
+	diff "$tmp/af.order" "$tmp/code.order" | grep '^[<>]' >>"$out"
 	st=1
 fi
 ok $st "$AF lists the stat and drop names in the order the file has them"
@@ -274,7 +255,7 @@ if command -v groff >/dev/null 2>&1; then
 	st=$?
 	if [ -s "$tmp/groff" ]; then
 		st=1
-		cat "$tmp/groff" >>"$tmp/diag"
+		cat "$tmp/groff" >>"$out"
 	fi
 	ok $st "$MAN renders without groff warnings"
 else
@@ -871,7 +852,7 @@ else
 		if ! "$cc" -std=gnu11 -Wall -Wextra -Werror -fsyntax-only \
 		     -Iinclude/uapi "$f" 2>"$tmp/cc"; then
 			diag "example $(basename "$f") does not compile:"
-			sed 's/^/  /' "$tmp/cc" >>"$tmp/diag"
+			sed 's/^/  /' "$tmp/cc" >>"$out"
 			st=1
 		fi
 	done

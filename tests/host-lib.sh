@@ -7,7 +7,8 @@ failed=0
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 
-# ok STATUS NAME: a TAP line; on failure $out is shown as diagnostics.
+# ok STATUS NAME: a TAP line; on failure what $out holds is shown as
+# diagnostics.  Either way $out is emptied for the next test point.
 ok() {
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then
@@ -15,8 +16,14 @@ ok() {
 	else
 		failed=$((failed + 1))
 		echo "not ok $n - $2"
-		sed 's/^/# /' "$out"
+		[ -s "$out" ] && sed 's/^/# /' "$out"
 	fi
+	: >"$out"
+}
+
+# diag TEXT: a line of diagnostics for the next test point.
+diag() {
+	echo "$*" >>"$out"
 }
 
 # run EXPECTED_STATUS PATTERN NAME -- CMD...: status and output both match

@@ -95,6 +95,36 @@ void cmd_error(const char *text, errstat err)
 			err_why(err), name ? name : "?");
 }
 
+static errstat (*text_get)(const struct am_cap *cap, char *buf, size_t len);
+static char *text_buf;
+static size_t text_len;
+
+static errstat print_text(const struct am_cap *cap, const char *text)
+{
+	errstat err = text_get(cap, text_buf, text_len);
+
+	(void)text;
+	if (err == STD_OK)
+		printf("%s\n", text_buf);
+	return err;
+}
+
+int cmd_print_text(int argc, char **argv, const char *help,
+		   errstat (*get)(const struct am_cap *cap, char *buf,
+				  size_t len), size_t max)
+{
+	int first = cmd_init(argc, argv, help, 1, -1);
+
+	text_get = get;
+	text_len = max + 1;
+	text_buf = malloc(text_len);
+	if (!text_buf) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return EXIT_FAIL;
+	}
+	return cmd_each_cap(argc, argv, first, print_text);
+}
+
 int cmd_each_cap(int argc, char **argv, int first,
 		 errstat (*op)(const struct am_cap *cap, const char *text))
 {

@@ -2,8 +2,6 @@
 /*
  * std_info: print the description each object's service gives of it.
  */
-#include <stdio.h>
-
 #include "common.h"
 
 static const char help[] =
@@ -15,20 +13,7 @@ static const char help[] =
 "Exit status: 0 if every call succeeded, 1 if one failed, 2 for a usage\n"
 "error.  The transport is chosen by AMOEBA_TRANSPORT (see libamoeba(3)).\n";
 
-static errstat info(const struct am_cap *cap, const char *text)
-{
-	char buf[AM_STD_INFO_MAX + 1];
-	errstat err = std_info(cap, buf, sizeof(buf));
-
-	(void)text;
-	if (err == STD_OK)
-		printf("%s\n", buf);
-	return err;
-}
-
 int main(int argc, char **argv)
 {
-	int first = cmd_init(argc, argv, help, 1, -1);
-
-	return cmd_each_cap(argc, argv, first, info);
+	return cmd_print_text(argc, argv, help, std_info, AM_STD_INFO_MAX);
 }
