@@ -7,8 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+/*
+ * The one-shot EVP_Digest() of OpenSSL 3 goes through the provider
+ * framework, which puts dlopen and the resolver into every static binary
+ * (5 MB each, and link warnings); the plain SHA-256 functions are
+ * deprecated but maintained and cost a few kilobytes.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <amoeba/cap.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -228,23 +235,23 @@ int am_port_random(struct am_port *port)
  * Must stay bit for bit the kernel's amoeba_fbox(): a server's put-port is
  * F of the get-port it binds, computed on both sides.  F cannot report
  * failure, and a wrong result would be a wrong put-port or a guessable
- * check field, so a digest that fails (out of memory inside OpenSSL)
- * aborts.
+ * check field, so a digest that fails aborts.
  */
 void am_oneway(const struct am_port *in, struct am_port *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256_CTX ctx;
 
 	if (am_port_null(in)) {
 		memset(out->p, 0, AM_PORTSIZE);
 		return;
 	}
-	if (!EVP_Digest(in->p, AM_PORTSIZE, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen < AM_PORTSIZE)
+	if (!SHA256_Init(&ctx) || !SHA256_Update(&ctx, in->p, AM_PORTSIZE) ||
+	    !SHA256_Final(md, &ctx))
 		abort();
 	memcpy(out->p, md, AM_PORTSIZE);
 	OPENSSL_cleanse(md, sizeof(md));
+	OPENSSL_cleanse(&ctx, sizeof(ctx));
 	/* Only the null port may map to the null port. */
 	if (am_port_null(out))
 		out->p[0] = 1;
