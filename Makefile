@@ -41,7 +41,9 @@ $(BUILD)/host/flip_engine_test: flip/tests/host_main.c flip/tests/engine_test.c 
 	$(CC) $(CFLAGS_HOST) -Wno-unused-parameter $< -o $@ \
 		$(BUILD)/host/libflip.a -lcmocka
 
+# The test programs link libamoeba for ports and the F-box.
 progs:
+	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) lib
 	$(MAKE) -C tests/progs
 
 # libamoeba, its commands, the example service and their tests.

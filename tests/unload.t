@@ -9,8 +9,8 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-if ! make -s -C "$top/tests/progs" >/dev/null 2>&1; then
-	echo "not ok 1 - make -C tests/progs"
+if ! make -s -C "$top" progs >/dev/null 2>&1; then
+	echo "not ok 1 - make progs"
 	echo "1..1"
 	exit 1
 fi

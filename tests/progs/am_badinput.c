@@ -133,7 +133,7 @@ static void random_port(struct am_port *p)
 			printf("Bail out! getrandom: %s\n", strerror(errno));
 			exit(1);
 		}
-	} while (port_is_null(p));
+	} while (am_port_null(p));
 }
 
 static double ms_since(uint64_t t0)
@@ -942,9 +942,9 @@ int main(int argc, char **argv)
 	catch_signal(SIGUSR1);
 
 	random_port(&get);
-	port_from_getport(&get, &put);
+	am_fbox(&get, &put);
 	random_port(&nobody_get);
-	port_from_getport(&nobody_get, &nobody);
+	am_fbox(&nobody_get, &nobody);
 
 	test_socket();
 	srv = test_bind(&get, &put);

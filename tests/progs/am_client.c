@@ -299,13 +299,13 @@ int main(int argc, char **argv)
 				warnx_msg("give one of -p and -g, once");
 				usage(stderr, EXIT_USAGE);
 			}
-			if (port_parse(optarg, ch == 'p' ? &job.port : &get)) {
+			if (am_port_parse(optarg, ch == 'p' ? &job.port : &get, NULL)) {
 				warnx_msg("-%c %s: not a port of 12 hex digits",
 					  ch, optarg);
 				usage(stderr, EXIT_USAGE);
 			}
 			if (ch == 'g')
-				port_from_getport(&get, &job.port);
+				am_fbox(&get, &job.port);
 			have_port = true;
 			break;
 		case 'n':

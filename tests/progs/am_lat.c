@@ -658,8 +658,8 @@ int main(int argc, char **argv)
 				warnx_msg("give one of -p and -g, once");
 				usage(stderr, EXIT_USAGE);
 			}
-			if (port_parse(optarg, ch == 'g' ? &get : &o.port) ||
-			    port_is_null(ch == 'g' ? &get : &o.port)) {
+			if (am_port_parse(optarg, ch == 'g' ? &get : &o.port, NULL) ||
+			    am_port_null(ch == 'g' ? &get : &o.port)) {
 				warnx_msg("-%c %s: not a non-null port of 12 hex digits",
 					  ch, optarg);
 				usage(stderr, EXIT_USAGE);
@@ -668,7 +668,7 @@ int main(int argc, char **argv)
 			if (ch == 'g')
 				o.port = get;
 			if (ch == 'g' && !server)
-				port_from_getport(&get, &o.port);
+				am_fbox(&get, &o.port);
 			o.have_port = true;
 			break;
 		case 'l':

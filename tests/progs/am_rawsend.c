@@ -219,7 +219,7 @@ int main(int argc, char **argv)
 			warn_errno(errno, "getrandom");
 			return 1;
 		}
-	} while (port_is_null(&port));
+	} while (am_port_null(&port));
 	*p++ = rtype;
 	*p++ = 0;		/* flags */
 	memcpy(p, port.p, AM_PORTSIZE);

@@ -339,7 +339,7 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "g:n:d:T:P:t:c:Hqh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'g':
-			if (port_parse(optarg, &get) || port_is_null(&get)) {
+			if (am_port_parse(optarg, &get, NULL) || am_port_null(&get)) {
 				warnx_msg("-g %s: not a non-null port of 12 hex digits",
 					  optarg);
 				usage(stderr, EXIT_USAGE);
@@ -425,7 +425,7 @@ int main(int argc, char **argv)
 	}
 
 	/* Print what the kernel says; complain if it disagrees with F. */
-	port_from_getport(&get, &put);
+	am_fbox(&get, &put);
 	len = sizeof(sam);
 	if (getsockname(fd, (struct sockaddr *)&sam, &len)) {
 		warn_errno(errno, "getsockname");

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Helpers shared by the AF_AMOEBA test programs (see common.h).  The
- * put-port function lives here so that every program computes it the same
- * way the module does: the first 6 bytes of SHA-256 over the get-port, with
- * the null port mapping to itself and an all-zero result nudged to non-zero
- * so that a real get-port never yields the null put-port.
+ * Helpers shared by the AF_AMOEBA test programs (see common.h).  Ports
+ * are parsed, printed and put through the F-box by libamoeba, so every
+ * program that compares its put-port with the module's checks libamoeba's
+ * F against the kernel's too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -91,74 +90,10 @@ void warnx_msg(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int port_parse(const char *s, struct am_port *port)
-{
-	int i, hi, lo;
-
-	if (strlen(s) != PORT_STRLEN)
-		return -1;
-	for (i = 0; i < AM_PORTSIZE; i++) {
-		hi = hex_value(s[2 * i]);
-		lo = hex_value(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		port->p[i] = (__u8)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 char *port_format(const struct am_port *port, char *buf)
 {
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < AM_PORTSIZE; i++) {
-		buf[2 * i] = digits[port->p[i] >> 4];
-		buf[2 * i + 1] = digits[port->p[i] & 0xf];
-	}
-	buf[PORT_STRLEN] = '\0';
+	am_port_format(port, buf, PORT_STRLEN + 1);
 	return buf;
-}
-
-bool port_is_null(const struct am_port *port)
-{
-	int i;
-
-	for (i = 0; i < AM_PORTSIZE; i++)
-		if (port->p[i])
-			return false;
-	return true;
-}
-
-void port_from_getport(const struct am_port *get, struct am_port *put)
-{
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256_CTX ctx;
-
-	if (port_is_null(get)) {
-		memset(put, 0, sizeof(*put));
-		return;
-	}
-	if (!SHA256_Init(&ctx) || !SHA256_Update(&ctx, get->p, AM_PORTSIZE) ||
-	    !SHA256_Final(md, &ctx)) {
-		/* Without F no test means anything: stop loudly. */
-		warnx_msg("SHA-256 from libcrypto failed");
-		exit(1);
-	}
-	memcpy(put->p, md, AM_PORTSIZE);
-	if (port_is_null(put))
-		put->p[0] = 1;
 }
 
 void sam_fill(void *sam, const struct am_port *get)

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include <linux/amoeba.h>
+#include <amoeba/cap.h>
 
 /* Exit status for usage errors, as getopt-style tools conventionally use. */
 #define EXIT_USAGE	2
@@ -25,7 +26,7 @@
 #define MAX_CPU		1023
 
 /* Characters in a printed port: 6 bytes as 12 lowercase hex digits. */
-#define PORT_STRLEN	(2 * AM_PORTSIZE)
+#define PORT_STRLEN	AM_PORT_TEXTLEN
 
 /* Characters in a printed SHA-256: 32 bytes as 64 lowercase hex digits. */
 #define SHA256_STRLEN	64
@@ -75,16 +76,12 @@ void warn_errno(int err, const char *fmt, ...)
 /* Print "progname: message" on stderr. */
 void warnx_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parse exactly 12 hex digits into @port; 0, or -1 if malformed. */
-int port_parse(const char *s, struct am_port *port);
-
-/* Format @port as 12 lowercase hex digits into @buf (PORT_STRLEN + 1). */
+/*
+ * Format @port as 12 lowercase hex digits into @buf (PORT_STRLEN + 1) and
+ * return @buf, for use inside printf.  Parsing, the null test and the
+ * F-box are libamoeba's am_port_parse, am_port_null and am_fbox.
+ */
 char *port_format(const struct am_port *port, char *buf);
-
-bool port_is_null(const struct am_port *port);
-
-/* The kernel's one-way function F: put-port from get-port. */
-void port_from_getport(const struct am_port *get, struct am_port *put);
 
 /* Fill a struct sockaddr_amoeba for bind(2) of get-port @get. */
 void sam_fill(void *sam, const struct am_port *get);
