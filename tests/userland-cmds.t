@@ -3,7 +3,8 @@
 # module: --help and usage errors (status 2, a message naming what is
 # wrong, the position of a bad capability), local work that needs no
 # service (restricting an owner capability), and how each transport
-# choice fails here (status 1 and a message that says why).
+# choice and bad transport setting fails here (status 1 and a message
+# that says why).
 # Built by "make userland"; this test only runs them.
 
 build=${AMOEBA_BUILD:-$(cd "$(dirname "$0")/.." && pwd)/build}
@@ -59,6 +60,19 @@ else
 		"without the module the kernel transport fails and says why" -- \
 		"$bin/std_restrict" "$RESTRICTED" 1
 fi
+run 1 'udp_peers: "10.0.0.1" is not IPV4ADDRESS:PORT' \
+	"the udp transport refuses a peer without a port" -- \
+	env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PEERS="127.0.0.1:1 10.0.0.1" \
+	"$bin/std_info" "$OWNER"
+run 1 'udp_mtu "100": expected a number from 576 to 65507' \
+	"the udp transport refuses an MTU below 576" -- \
+	env AMOEBA_TRANSPORT=udp AMOEBA_UDP_MTU=100 "$bin/std_info" "$OWNER"
+run 1 'udp_port "65536": expected a number from 0 to 65535' \
+	"the udp transport refuses a port over 65535" -- \
+	env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PORT=65536 "$bin/std_info" "$OWNER"
+run 1 'RPC_NOTFOUND.*in 200 ms (udp transport, 0 peers: set AMOEBA_UDP_PEERS)' \
+	"over udp without peers, a call fails within its timeout and says what to set" -- \
+	env AMOEBA_TRANSPORT=udp AMOEBA_TRANS_TIMEOUT_MS=200 "$bin/std_info" "$OWNER"
 run 1 'unknown transport "bogus"' "AMOEBA_TRANSPORT=bogus is refused" -- \
 	env AMOEBA_TRANSPORT=bogus "$bin/std_info" "$OWNER"
 run 1 "dpdk transport is not built" "AMOEBA_TRANSPORT=dpdk says it is not built" -- \

@@ -120,7 +120,9 @@ cleanup() {
 	for h in $HOSTS; do
 		"$IP" netns del "$h" 2>/dev/null
 	done
-	"$IP" link del br0 2>/dev/null
+	if [ -n "$HOSTS" ]; then
+		"$IP" link del br0 2>/dev/null
+	fi
 }
 
 # run NAME TIMEOUT CMD...: run bounded by TIMEOUT seconds; one test point,

@@ -1,17 +1,24 @@
 #!/bin/sh
-# libamoeba over AF_AMOEBA, run as root inside the test VM by busybox sh:
-# the example service counterd in hostB, its client `counter` and the
-# standard-operation commands in hostA, all through the library's kernel
-# transport.  Capabilities are checked end to end: rights, restriction
+# libamoeba end to end, one program for both transports: the example
+# service counterd, its client `counter` and the standard-operation
+# commands.  Capabilities are checked end to end: rights, restriction
 # (locally for an owner capability, by the service otherwise), forgery,
 # destruction and garbage collection by std_touch/std_age.  Prints TAP.
+#
+# TRANSPORT=kernel (the default): as root inside the test VM, under
+# busybox sh, with counterd in namespace hostB and the clients in hostA,
+# over AF_AMOEBA; then the module's UDP link and libamoeba's udp transport
+# call each other.  TRANSPORT=udp: on the host, over libamoeba's udp
+# transport on loopback; no module, no root.
 #
 # Environment: IP, PROGS, MODDIR as for integration.sh.
 
 IP=${IP:-ip}
 PROGS=${PROGS:-/progs}
 MODDIR=${MODDIR:-/modules}
+TRANSPORT=${TRANSPORT:-kernel}
 HOSTS="hostA hostB"
+[ "$TRANSPORT" = udp ] && HOSTS=""
 pids=""
 T=$(mktemp -d /tmp/amoeba-userland.XXXXXX)
 LIFETIME=24	# AM_OBJ_LIFETIME
@@ -20,12 +27,28 @@ LIFETIME=24	# AM_OBJ_LIFETIME
 
 trap 'cleanup; exit 1' INT TERM
 
-# A: run in hostA with a bound; output in $T/a.out.  Returns the status.
+# $CLIENT and $SERVER: the command prefixes that run a program where the
+# clients run and where counterd runs, over $TRANSPORT.  Over UDP,
+# counterd listens on $SPORT, the clients' peer: a random port, another
+# if that one is taken.
+new_sport() {
+	SPORT=$((20000 + 0x$(head -c 2 /dev/urandom | od -An -tx1 | tr -d ' \n') % 40000))
+	if [ "$TRANSPORT" = udp ]; then
+		CLIENT="env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PEERS=127.0.0.1:$SPORT"
+		SERVER="env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PORT=$SPORT"
+	else
+		CLIENT="$IP netns exec hostA env AMOEBA_TRANSPORT=kernel"
+		SERVER="$IP netns exec hostB env AMOEBA_TRANSPORT=kernel"
+	fi
+}
+new_sport
+
+# A: run as a client with a bound; output in $T/a.out.  Returns the status.
 A() {
-	timeout 30 "$IP" netns exec hostA "$@" >"$T/a.out" 2>&1
+	timeout 30 $CLIENT "$@" >"$T/a.out" 2>&1
 }
 
-# expect NAME STATUS PATTERN CMD...: in hostA, CMD ends with STATUS and
+# expect NAME STATUS PATTERN CMD...: as a client, CMD ends with STATUS and
 # prints something matching PATTERN (if not empty).
 expect() {
 	name=$1 want=$2 pattern=$3
@@ -50,19 +73,65 @@ flip_check() {
 	echo "$d"
 }
 
-insmod "$MODDIR/amoeba.ko" >"$T/insmod.out" 2>&1
-tap $? "insmod amoeba.ko" || { diag_file "$T/insmod.out"; bail "no module"; }
-make_hosts
-tap $? "topology: $HOSTS on bridge br0" ||
-	{ diag_file "$T/topo.out"; bail "no topology"; }
+# interop: amoeba.ko's UDP link and libamoeba's udp transport, one wire
+# format.  A counterd over the udp transport in hostB, called from hostA
+# by a client of the module, whose UDP link has it as its peer; and a
+# client over the udp transport in hostA calling the kernel counterd of
+# hostB through hostB's UDP link.  The module talks only to its listed
+# peers, so the udp client listens on a fixed port too.
+interop() {
+	in_ns hostA sh -c "echo 7100 >/proc/sys/net/amoeba/udp_port &&
+		echo 10.99.0.2:7101 >/proc/sys/net/amoeba/udp_peers" &&
+	in_ns hostB sh -c "echo 7102 >/proc/sys/net/amoeba/udp_port &&
+		echo 10.99.0.1:7103 >/proc/sys/net/amoeba/udp_peers"
+	tap $? "UDP links: hostA's module to hostB:7101, hostB's to hostA:7103" ||
+		return
+	in_ns hostB env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PORT=7101 \
+		AMOEBA_UDP_PEERS=10.99.0.1:7100 "$PROGS/counterd" \
+		>"$T/usrv.out" 2>"$T/usrv.err" &
+	usrv=$!
+	pids="$pids $usrv"
+	wait_line "$T/usrv.out" $usrv
+	U=$(head -n 1 "$T/usrv.out")
+	[ -n "$U" ]
+	tap $? "counterd over the udp transport in hostB ($U)" ||
+		{ diag_file "$T/usrv.err"; return; }
+	A "$PROGS/counter" create "$U"
+	tap $? "a client of amoeba.ko in hostA creates a counter there" ||
+		diag_file "$T/a.out"
+	UC=$(head -n 1 "$T/a.out")
+	expect "...adds 7 to it" 0 '^7$' \
+		"$PROGS/counter" add "$UC" 7
+	expect "...and std_info reads it" 0 '^counter = 7$' "$PROGS/std_info" "$UC"
+	A env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PORT=7103 \
+		AMOEBA_UDP_PEERS=10.99.0.2:7102 "$PROGS/counter" read "$P"
+	st=$?
+	grep -qE '^200$' "$T/a.out"
+	tap $(( st | $? )) "a client over the udp transport in hostA reads the kernel counterd's counter in hostB" ||
+		diag_file "$T/a.out"
+}
 
-"$IP" netns exec hostB "$PROGS/counterd" -t 4 >"$T/srv.out" 2>"$T/srv.err" &
-srv=$!
+if [ "$TRANSPORT" = kernel ]; then
+	insmod "$MODDIR/amoeba.ko" >"$T/insmod.out" 2>&1
+	tap $? "insmod amoeba.ko" || { diag_file "$T/insmod.out"; bail "no module"; }
+	make_hosts
+	tap $? "topology: $HOSTS on bridge br0" ||
+		{ diag_file "$T/topo.out"; bail "no topology"; }
+fi
+
+tries=0
+while :; do
+	$SERVER "$PROGS/counterd" -t 4 >"$T/srv.out" 2>"$T/srv.err" &
+	srv=$!
+	wait_line "$T/srv.out" $srv && break
+	tries=$((tries + 1))
+	grep -q "in use" "$T/srv.err" && [ $tries -lt 5 ] || break
+	new_sport
+done
 pids="$pids $srv"
-wait_line "$T/srv.out" $srv
 SUPER=$(head -n 1 "$T/srv.out")
 echo "$SUPER" | grep -qE '^[0-9a-f]{12}:000000:ff:[0-9a-f]{12}$'
-tap $? "counterd in hostB prints its super capability ($SUPER)" ||
+tap $? "counterd over $TRANSPORT prints its super capability ($SUPER)" ||
 	{ diag_file "$T/srv.err"; bail "no server"; }
 
 A "$PROGS/counter" create "$SUPER"
@@ -128,13 +197,13 @@ expect "...and so are its restricted capabilities" 1 'STD_CAPBAD' \
 	"$PROGS/counter" read "$R"
 
 # Many clients at once on the four server threads.
-"$IP" netns exec hostA "$PROGS/counter" create "$SUPER" >"$T/p.out" 2>&1
+$CLIENT "$PROGS/counter" create "$SUPER" >"$T/p.out" 2>&1
 P=$(head -n 1 "$T/p.out")
 cpids=""
 i=0
 while [ $i -lt 8 ]; do
 	(j=0; while [ $j -lt 25 ]; do
-		"$IP" netns exec hostA "$PROGS/counter" add "$P" 1 >/dev/null || exit 1
+		$CLIENT "$PROGS/counter" add "$P" 1 >/dev/null || exit 1
 		j=$((j + 1))
 	done) &
 	cpids="$cpids $!"
@@ -147,15 +216,19 @@ done
 tap $ok "8 clients add 1 25 times each, concurrently"
 expect "...and the counter reads 200" 0 '^200$' "$PROGS/counter" read "$P"
 
+[ "$TRANSPORT" = kernel ] && interop
 kill -TERM $srv
 wait $srv 2>/dev/null
-pids=""
 grep -q putrep "$T/srv.err"
 [ $? -ne 0 ]
 tap $? "counterd reported no failed putrep" || diag_file "$T/srv.err"
 
+if [ "$TRANSPORT" = kernel ]; then
+	cleanup
+	rmmod amoeba
+	tap $? "rmmod amoeba"
+fi
 cleanup
-rmmod amoeba
-tap $? "rmmod amoeba"
+rm -rf "$T"
 echo "1..$n"
 exit 0

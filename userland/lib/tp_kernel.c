@@ -83,7 +83,7 @@ static int32_t kernel_open(void)
 	client_fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (client_fd < 0)
 		return am_fail(RPC_FAILURE,
-			       "kernel transport: socket(family %d): %s (is the amoeba module loaded?)",
+			       "kernel transport: socket(family %d): %s (is the amoeba module loaded? AMOEBA_TRANSPORT=udp needs none)",
 			       family, strerror(errno));
 	return 0;
 }

@@ -150,7 +150,8 @@ static void echo(const struct am_port *put, size_t len, unsigned int seed)
 	fill(req, len, seed);
 	n = call(put, ECHO, 0, req, len, &hdr, rep, len, 30000);
 	if (n != (int32_t)len)
-		print_message("# echo %zu: %d (%s)\n", len, n, am_rpc_error());
+		print_message("# %zu bytes there and back: %d (%s)\n", len, n,
+			      am_rpc_error());
 	assert_int_equal(n, len);
 	assert_int_equal(hdr.h_status, STD_OK);
 	assert_int_equal(hdr.h_offset, len);
