@@ -15,10 +15,10 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
-.PHONY: all module lib progs userland host-tests check demo deps clean \
+.PHONY: all module lib progs userland ail host-tests check demo deps clean \
 	checkpatch fuzz fuzz-build bench install
 
-all: module lib progs userland
+all: module lib progs userland ail
 
 deps:
 	@sh scripts/install-deps.sh
@@ -50,6 +50,10 @@ progs:
 userland:
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD))
 
+# The AIL compiler.
+ail:
+	$(MAKE) -C ail BUILD=$(abspath $(BUILD))
+
 # The library, headers, pkg-config file, commands and man pages, under
 # DESTDIR and PREFIX (default /usr/local).
 install: userland
@@ -70,11 +74,12 @@ $(BUILD)/fuzz/mkseeds: flip/fuzz/mkseeds.c $(BUILD)/host/libflip.a
 
 fuzz-build: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) fuzz
+	$(MAKE) -C ail BUILD=$(abspath $(BUILD)) fuzz
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.t
 
-host-tests: $(BUILD)/host/flip_engine_test progs userland fuzz-build
+host-tests: $(BUILD)/host/flip_engine_test progs userland ail fuzz-build
 
 # Every tier, aggregated by prove; the last line is "N passed, N failed".
 check: deps host-tests

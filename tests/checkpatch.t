@@ -1,5 +1,5 @@
 #!/bin/sh
-# Style tier: every C file and header of kmod/, flip/ and userland/ passes
+# Style tier: every C file and header of kmod/, flip/, userland/ and ail/ passes
 # the kernel's checkpatch.pl (from the linux-source tree install-deps.sh
 # unpacks).  User space has no <linux/compiler_attributes.h>, so there
 # defining __printf() itself is no fault.
@@ -7,13 +7,13 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cp=${AMOEBA_CACHE:-/var/cache/amoeba}/src/linux-source-6.1/scripts/checkpatch.pl
 cd "$top"
-files=$(git ls-files 'kmod/*.[ch]' 'flip/*.[ch]' 'include/uapi/linux/*.h' 'userland/*.[ch]' 2>/dev/null ||
-	find kmod flip include userland -name '*.[ch]')
+files=$(git ls-files 'kmod/*.[ch]' 'flip/*.[ch]' 'include/uapi/linux/*.h' 'userland/*.[ch]' 'ail/*.[ch]' 2>/dev/null ||
+	find kmod flip include userland ail -name '*.[ch]')
 n=0
 for f in $files; do
 	n=$((n + 1))
 	ignore=
-	case $f in userland/*) ignore=--ignore=PREFER_DEFINED_ATTRIBUTE_MACRO ;; esac
+	case $f in userland/* | ail/*) ignore=--ignore=PREFER_DEFINED_ATTRIBUTE_MACRO ;; esac
 	if out=$(perl "$cp" --no-tree --quiet --show-types $ignore -f "$f" 2>&1); then
 		echo "ok $n - checkpatch $f"
 	else

@@ -4,7 +4,9 @@
 #   - the FLIP parser, engine and routes (flip/fuzz/fuzz_parse.c), for
 #     FUZZ_SECONDS (default 30), seeded by flip/fuzz/mkseeds.c;
 #   - libamoeba's capability and port text parsers
-#     (userland/fuzz/fuzz_cap.c), for FUZZ_CAP_SECONDS (default 10).
+#     (userland/fuzz/fuzz_cap.c), for FUZZ_CAP_SECONDS (default 10);
+#   - the AIL front end (ail/fuzz/fuzz_ail.c), for FUZZ_AIL_SECONDS
+#     (default 20), seeded by the interfaces and tests in ail/.
 # Any crash, sanitizer report or failed invariant is a `not ok`, with the
 # reproducer's path.
 set -eu
@@ -48,4 +50,11 @@ printf '0123456789ab:000001:ff:a1b2c3d4e5f6' >"$capseeds/seed-cap"
 printf 'A1B2C3D4E5F6' >"$capseeds/seed-port"
 fuzz fuzz_cap "$build/userland/fuzz/fuzz_cap" "${FUZZ_CAP_SECONDS:-10}" \
 	"$capseeds" 64 "capability text"
+
+ailseeds=$build/fuzz/ail-corpus
+mkdir -p "$ailseeds"
+cp "$top"/ail/*.ail "$top"/ail/tests/ok/*.ail "$top"/ail/tests/bad/*.ail \
+	"$ailseeds/"
+fuzz fuzz_ail "$build/ail/fuzz_ail" "${FUZZ_AIL_SECONDS:-20}" \
+	"$ailseeds" 4096 "AIL parser"
 echo "1..$n"
