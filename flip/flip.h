@@ -156,6 +156,27 @@ static inline bool flip_pkt_whole(const struct flip_pkt *pkt)
 	return !pkt->fh.offset && pkt->datalen == pkt->fh.total;
 }
 
+/*
+ * Whether a receiver answers this fragment of a request or reply even when
+ * it holds it already or has nowhere to take it: the first or last of a
+ * burst, or one that asks (FLIP_RPC_F_ASK).  Answering every copy of a
+ * burst would multiply the packets of a repair.
+ */
+static inline bool flip_pkt_answered(const struct flip_pkt *pkt)
+{
+	return !pkt->fh.offset || (pkt->rh.flags & FLIP_RPC_F_ASK) ||
+	       pkt->fh.offset + pkt->datalen == pkt->fh.total;
+}
+
+/* Whether to tell the sender of @pkt that its destination is gone. */
+static inline bool flip_tell_nothere(const struct flip_pkt *pkt)
+{
+	return pkt->fh.type == FLIP_UNIDATA &&
+	       (pkt->rh.type == FLIP_RPC_REQUEST ||
+		pkt->rh.type == FLIP_RPC_REPLY) &&
+	       flip_pkt_answered(pkt);
+}
+
 enum flip_drop flip_parse(const u8 *buf, size_t len, struct flip_pkt *pkt);
 size_t flip_hdrs_len(u8 rpc_type, u32 offset);
 size_t flip_write(u8 *buf, const struct flip_pkt *pkt);

@@ -274,18 +274,6 @@ static void rcv_client(struct amoeba_sock *as, const struct flip_pkt *pkt,
 				    rtt_sample);
 }
 
-/* Whether to tell the sender of @pkt that its destination is gone. */
-static bool tell_nothere(const struct flip_pkt *pkt)
-{
-	if (pkt->fh.type != FLIP_UNIDATA ||
-	    (pkt->rh.type != FLIP_RPC_REQUEST &&
-	     pkt->rh.type != FLIP_RPC_REPLY))
-		return false;
-	/* Once per burst of fragments: its first, its last, or asked. */
-	return !pkt->fh.offset || (pkt->rh.flags & FLIP_RPC_F_ASK) ||
-	       pkt->fh.offset + pkt->datalen == pkt->fh.total;
-}
-
 /*
  * Dispatch one valid packet.  Runs with bottom halves disabled, from the
  * link's receive handler or from local delivery; @skb stays the caller's.
@@ -324,7 +312,7 @@ void amoeba_rcv(struct amoeba_net *an, const struct flip_pkt *pkt,
 	if (!as) {
 		amoeba_drop(an, FLIP_DROP_NOSOCK);
 		/* Tell a client its server is gone, a server its client. */
-		if (tell_nothere(pkt))
+		if (flip_tell_nothere(pkt))
 			amoeba_answer(an, pkt, from, pkt->fh.dst, FLIP_NOTHERE,
 				      pkt->rh.type, 0);
 		goto out;

@@ -162,8 +162,7 @@ static void old_request(struct flip_dedup_ent *e, const struct flip_pkt *pkt,
 			struct req_answer *ans)
 {
 	ans->why = FLIP_DROP_DUP;
-	if (pkt->fh.offset && pkt->fh.offset + pkt->datalen != pkt->fh.total &&
-	    !(pkt->rh.flags & FLIP_RPC_F_ASK))
+	if (!flip_pkt_answered(pkt))
 		return;
 	if (e->state == FLIP_DEDUP_BUSY)
 		ans->rtype = FLIP_RPC_ACK;

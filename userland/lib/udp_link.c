@@ -213,18 +213,6 @@ u32 udp_frag_size(u8 rpc_type, u32 total)
 	return udp.mtu - (u32)flip_hdrs_len(rpc_type, 0);
 }
 
-/* Whether to tell the sender of @pkt that its destination is gone. */
-static bool tell_nothere(const struct flip_pkt *pkt)
-{
-	if (pkt->fh.type != FLIP_UNIDATA ||
-	    (pkt->rh.type != FLIP_RPC_REQUEST &&
-	     pkt->rh.type != FLIP_RPC_REPLY))
-		return false;
-	/* Once per burst of fragments: its first, its last, or asked. */
-	return !pkt->fh.offset || (pkt->rh.flags & FLIP_RPC_F_ASK) ||
-	       pkt->fh.offset + pkt->datalen == pkt->fh.total;
-}
-
 /* One valid packet, udp.lock held. */
 static void udp_rcv(const struct flip_pkt *pkt, const struct flip_link *from)
 {
@@ -244,7 +232,7 @@ static void udp_rcv(const struct flip_pkt *pkt, const struct flip_link *from)
 	if (pkt->fh.dst != udp.addr) {
 		/* An earlier process on this port, or a stray: say so. */
 		udp_drop(FLIP_DROP_NOSOCK);
-		if (tell_nothere(pkt))
+		if (flip_tell_nothere(pkt))
 			udp_answer(pkt, from, FLIP_NOTHERE, pkt->rh.type, 0);
 		return;
 	}

@@ -162,8 +162,7 @@ static void old_request(struct flip_dedup_ent *e, const struct flip_pkt *pkt,
 	struct udp_reply *r = e->reply;
 
 	udp_drop(FLIP_DROP_DUP);
-	if (pkt->fh.offset && pkt->fh.offset + pkt->datalen != pkt->fh.total &&
-	    !(pkt->rh.flags & FLIP_RPC_F_ASK))
+	if (!flip_pkt_answered(pkt))
 		return;
 	if (e->state == FLIP_DEDUP_BUSY)
 		udp_answer(pkt, from, FLIP_UNIDATA, FLIP_RPC_ACK,
