@@ -23,6 +23,7 @@
 #define AIL_MSG_MAX	(1U << 20)	/* AM_MAXBUF: the largest message */
 #define AIL_CMD_MAX	0xffff		/* h_command is 16 bits */
 #define AIL_CLASSES_MAX	256		/* classes in one file */
+#define AIL_IMPORT_DEPTH 16		/* imports within imports */
 
 struct ail_pos {
 	int	line;
@@ -93,9 +94,13 @@ struct ail_field {
 
 struct ail_record {
 	struct ail_record	*next;
+	struct ail_record	*next_all;	/* in declaration order */
 	const char		*name;
 	struct ail_field	*fields;
 	uint64_t		wire;		/* largest encoded size */
+	uint64_t		min;		/* smallest encoded size */
+	bool			imported;
+	unsigned int		mark;		/* the generator's */
 	struct ail_pos		pos;
 };
 
@@ -126,6 +131,7 @@ struct ail_const {
 	struct ail_const	*next;
 	const char		*name;
 	int64_t			value;
+	bool			imported;
 	struct ail_pos		pos;
 };
 
@@ -147,6 +153,7 @@ struct ail_op {
 	uint64_t		req_wire;	/* largest request data */
 	uint64_t		rep_wire;	/* largest reply data */
 	struct ail_class	*owner;
+	unsigned int		mark;		/* the generator's */
 	struct ail_pos		pos;
 };
 
@@ -166,7 +173,15 @@ struct ail_class {
 	struct ail_right	*rights;
 	struct ail_record	*records;
 	struct ail_op		*ops;
+	bool			imported;
 	struct ail_pos		pos;
+};
+
+/* A file brought in by "import NAME;", each once. */
+struct ail_import {
+	struct ail_import	*next;
+	const char		*name;
+	bool			direct;		/* by the file compiled */
 };
 
 struct ail_chunk;
@@ -187,6 +202,16 @@ struct ail_unit {
 	struct ail_class	*classes;
 	struct ail_const	*consts;	/* outside any class */
 	struct ail_record	*records;	/* outside any class */
+	struct ail_record	*all_records;	/* every record, in order */
+	struct ail_import	*imports;
+	/*
+	 * Find NAME.ail for an import from the file being read: its text
+	 * (in the arena, NUL-terminated) and *path, or NULL with the reason
+	 * in u->err.  NULL: no imports.
+	 */
+	const char		*(*load)(struct ail_unit *u, const char *name,
+					 const char **path, size_t *len);
+	int			importing;	/* depth of imports */
 	/* the first error */
 	jmp_buf			fail;
 	struct ail_pos		err_pos;
@@ -212,5 +237,18 @@ const char *ail_ident(struct ail_unit *u, const char *what);
 
 /* parse.c: 0, or -1 with the error in u->err at u->err_pos */
 int ail_parse(struct ail_unit *u);
+bool ail_is_byte(const struct ail_type *t);
+unsigned int ail_base_bytes(const struct ail_type *t);
+uint64_t ail_wire_size(const struct ail_type *t, const struct ail_dim *d);
+uint64_t ail_min_size(const struct ail_type *t, const struct ail_dim *d);
+/* @c and what it inherits, each once, appended to @out[0..n): the count */
+int ail_closure(const struct ail_class *c, const struct ail_class **out,
+		int n);
+
+/*
+ * gen_*.c: write the C stubs of a parsed unit into @dir as BASE_ail.h,
+ * BASE_client.c and BASE_server.c; 0, or -1 with the error in the unit.
+ */
+int ail_generate(struct ail_unit *u, const char *dir, const char *base);
 
 #endif /* AIL_H */

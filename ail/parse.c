@@ -16,7 +16,23 @@ static const char *const reserved[] = {
 	"class", "inherit", "const", "rights", "struct", "in", "out", "var",
 	"bool", "char", "int8", "int16", "int32", "int64", "uint8", "uint16",
 	"uint32", "uint64", "float", "double", "string", "capability",
-	"h_offset", "h_size", "h_extra",
+	"h_offset", "h_size", "h_extra", "import",
+};
+
+/*
+ * Names become C names in the stubs, so C's own words and the names the
+ * stubs use cannot be AIL names.
+ */
+static const char *const c_words[] = {
+	"auto", "break", "case", "const", "continue", "default", "do",
+	"else", "enum", "extern", "for", "goto", "if", "inline", "int",
+	"long", "register", "restrict", "return", "short", "signed",
+	"sizeof", "static", "switch", "typedef", "union", "unsigned",
+	"void", "volatile", "while", "_Bool", "_Complex", "_Imaginary",
+	"_Alignas", "_Alignof", "_Atomic", "_Generic", "_Noreturn",
+	"_Static_assert", "_Thread_local", "true", "false", "errstat",
+	"int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t",
+	"uint32_t", "uint64_t", "size_t", "NULL",
 };
 
 static const struct {
@@ -92,8 +108,8 @@ static bool find_in_class(const struct ail_class *c, const char *name,
  * @c and every class it inherits, each once, into @out (at most
  * AIL_CLASSES_MAX): the count.
  */
-static int closure(const struct ail_class *c, const struct ail_class **out,
-		   int n)
+int ail_closure(const struct ail_class *c, const struct ail_class **out,
+		int n)
 {
 	const struct ail_inherit *in;
 	int i;
@@ -103,7 +119,7 @@ static int closure(const struct ail_class *c, const struct ail_class **out,
 			return n;
 	out[n++] = c;
 	for (in = c->inherits; in; in = in->next)
-		n = closure(in->cls, out, n);
+		n = ail_closure(in->cls, out, n);
 	return n;
 }
 
@@ -119,7 +135,7 @@ static bool find(struct ail_unit *u, const char *name, struct found *f)
 
 	if (find_in_class(&global, name, f))
 		return true;
-	n = u->cur ? closure(u->cur, have, 0) : 0;
+	n = u->cur ? ail_closure(u->cur, have, 0) : 0;
 	for (i = 0; i < n; i++)
 		if (find_in_class(have[i], name, f)) {
 			f->cls = have[i];
@@ -128,12 +144,11 @@ static bool find(struct ail_unit *u, const char *name, struct found *f)
 	return false;
 }
 
-/* Take a name for a new declaration of @what, or fail. */
-static const char *new_name(struct ail_unit *u, const char *what)
+/* A name that becomes a C name in the stubs: fail if it cannot be one. */
+static const char *c_name(struct ail_unit *u, const char *what)
 {
 	struct ail_pos pos = u->tok.pos;
 	const char *name;
-	struct found f;
 	size_t i;
 
 	name = ail_ident(u, what);
@@ -141,6 +156,41 @@ static const char *new_name(struct ail_unit *u, const char *what)
 		if (!strcmp(name, reserved[i]))
 			ail_error(u, pos, "'%s' is a keyword, not a name",
 				  name);
+	for (i = 0; i < ARRAY_SIZE(c_words); i++)
+		if (!strcmp(name, c_words[i]))
+			ail_error(u, pos, "'%s' is a word of C, not a name",
+				  name);
+	if (!strncmp(name, "ail_", 4))
+		ail_error(u, pos,
+			  "'%s': names starting 'ail_' are the stubs' own",
+			  name);
+	return name;
+}
+
+/*
+ * A parameter's or field's name: constants and rights become macros, so
+ * it must not be one of theirs.
+ */
+static const char *local_name(struct ail_unit *u, const char *what)
+{
+	struct ail_pos pos = u->tok.pos;
+	const char *name = c_name(u, what);
+	struct found f;
+
+	if (find(u, name, &f) && (f.bit || !strcmp(f.what, "constant")))
+		ail_error(u, pos, "'%s' is the %s of line %d, a macro in C",
+			  name, f.what, f.pos.line);
+	return name;
+}
+
+/* Take a name for a new declaration of @what, or fail. */
+static const char *new_name(struct ail_unit *u, const char *what)
+{
+	struct ail_pos pos = u->tok.pos;
+	const char *name;
+	struct found f;
+
+	name = c_name(u, what);
 	if (find(u, name, &f))
 		ail_error(u, pos, "'%s' already declared, as a %s at line %d%s%s",
 			  name, f.what, f.pos.line,
@@ -276,7 +326,7 @@ static int64_t expr_in(struct ail_unit *u, int64_t lo, int64_t hi,
 	return v;
 }
 
-static unsigned int base_bytes(const struct ail_type *t)
+unsigned int ail_base_bytes(const struct ail_type *t)
 {
 	size_t i;
 
@@ -289,6 +339,13 @@ static unsigned int base_bytes(const struct ail_type *t)
 static bool is_integer(const struct ail_type *t)
 {
 	return t->base >= AIL_BOOL && t->base <= AIL_UINT64;
+}
+
+/* Types whose arrays move as bytes, without conversion or copies. */
+bool ail_is_byte(const struct ail_type *t)
+{
+	return t->base == AIL_CHAR || t->base == AIL_INT8 ||
+	       t->base == AIL_UINT8;
 }
 
 /* The largest count an integer of type @t holds (0: not a count type). */
@@ -341,9 +398,9 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 }
 
 /* The largest encoding of one value of @t with dimension @d. */
-static uint64_t wire_size(const struct ail_type *t, const struct ail_dim *d)
+uint64_t ail_wire_size(const struct ail_type *t, const struct ail_dim *d)
 {
-	uint64_t elem = t->base == AIL_RECORD ? t->rec->wire : base_bytes(t);
+	uint64_t elem = t->base == AIL_RECORD ? t->rec->wire : ail_base_bytes(t);
 
 	if (t->base == AIL_STRING)
 		return sat_add(STRING_LEN, d->max);
@@ -356,6 +413,37 @@ static uint64_t wire_size(const struct ail_type *t, const struct ail_dim *d)
 	default:
 		return elem;
 	}
+}
+
+/* The smallest encoding of one value of @t with dimension @d. */
+uint64_t ail_min_size(const struct ail_type *t, const struct ail_dim *d)
+{
+	uint64_t elem = t->base == AIL_RECORD ? t->rec->min : ail_base_bytes(t);
+
+	if (t->base == AIL_STRING)
+		return STRING_LEN;
+	switch (d->kind) {
+	case DIM_FIXED:
+		return sat_mul(elem, d->max);
+	case DIM_BOUNDED:
+		return d->actual ? 0 : STRING_LEN;
+	default:
+		return elem;
+	}
+}
+
+/* An array NAME[:max] that carries its own count, NAME_len in C. */
+static bool is_counted(const struct ail_type *t, const struct ail_dim *d)
+{
+	return t->base != AIL_STRING && d->kind == DIM_BOUNDED && !d->actual;
+}
+
+/* Whether @name is @other's count, NAME_len. */
+static bool len_clash(const char *name, const char *other)
+{
+	size_t n = strlen(other);
+
+	return !strncmp(name, other, n) && !strcmp(name + n, "_len");
 }
 
 static struct ail_param *find_param(struct ail_param *list, const char *name)
@@ -417,29 +505,42 @@ static void parse_dims(struct ail_unit *u, const struct ail_type *t,
 /* struct NAME { TYPE NAME [DIMS]; ... } */
 static struct ail_record *parse_record(struct ail_unit *u)
 {
-	struct ail_record *rec = ail_alloc(u, sizeof(*rec));
+	struct ail_record *rec = ail_alloc(u, sizeof(*rec)), **pp;
 	struct ail_field *f, *g;
 
 	rec->pos = u->tok.pos;
 	rec->name = new_name(u, "the record's name");
+	rec->imported = u->importing > 0;
 	ail_expect(u, "{", "to open the record");
 	do {
 		f = ail_alloc(u, sizeof(*f));
 		parse_type(u, &f->type);
 		f->pos = u->tok.pos;
-		f->name = ail_ident(u, "the field's name");
+		f->name = local_name(u, "the field's name");
 		for (g = rec->fields; g; g = g->next)
 			if (!strcmp(g->name, f->name))
 				ail_error(u, f->pos, "field '%s' twice",
 					  f->name);
 		parse_dims(u, &f->type, &f->dim, NULL);
-		rec->wire = sat_add(rec->wire, wire_size(&f->type, &f->dim));
+		for (g = rec->fields; g; g = g->next)
+			if ((is_counted(&g->type, &g->dim) &&
+			     len_clash(f->name, g->name)) ||
+			    (is_counted(&f->type, &f->dim) &&
+			     len_clash(g->name, f->name)))
+				ail_error(u, f->pos,
+					  "'%s' and '%s': the count of an array NAME[:MAX] is NAME_len in C",
+					  g->name, f->name);
+		rec->wire = sat_add(rec->wire, ail_wire_size(&f->type, &f->dim));
+		rec->min = sat_add(rec->min, ail_min_size(&f->type, &f->dim));
 		LIST_APPEND(rec->fields, f);
 		ail_expect(u, ";", "after the field");
 	} while (!ail_accept(u, "}"));
 	if (rec->wire > AIL_MSG_MAX)
 		ail_error(u, rec->pos, "record '%s' can take more than %u bytes",
 			  rec->name, AIL_MSG_MAX);
+	for (pp = &u->all_records; *pp; pp = &(*pp)->next_all)
+		;
+	*pp = rec;
 	return rec;
 }
 
@@ -450,6 +551,7 @@ static struct ail_const *parse_const(struct ail_unit *u)
 
 	k->pos = u->tok.pos;
 	k->name = new_name(u, "the constant's name");
+	k->imported = u->importing > 0;
 	ail_expect(u, "=", "after the constant's name");
 	k->value = expr(u);
 	return k;
@@ -478,7 +580,7 @@ static void param_header(struct ail_unit *u, struct ail_op *op,
 	struct ail_param *q;
 
 	if (!is_integer(&p->type) || p->dim.kind != DIM_NONE ||
-	    base_bytes(&p->type) * 8 > bits)
+	    ail_base_bytes(&p->type) * 8 > bits)
 		ail_error(u, p->pos,
 			  "'%s' does not fit %s: it holds an integer of up to %u bits",
 			  p->name, hfield_names[p->hfield], bits);
@@ -491,7 +593,7 @@ static void param_header(struct ail_unit *u, struct ail_op *op,
 /* [in [out] | out | var] [:HFIELD] TYPE NAME [DIMS] */
 static struct ail_param *parse_param(struct ail_unit *u, struct ail_op *op)
 {
-	struct ail_param *p = ail_alloc(u, sizeof(*p));
+	struct ail_param *p = ail_alloc(u, sizeof(*p)), *q;
 	struct ail_pos pos = u->tok.pos;
 
 	if (ail_accept(u, "in"))
@@ -506,10 +608,22 @@ static struct ail_param *parse_param(struct ail_unit *u, struct ail_op *op)
 		p->hfield = parse_hfield(u);
 	parse_type(u, &p->type);
 	p->pos = u->tok.pos;
-	p->name = ail_ident(u, "the parameter's name");
+	p->name = local_name(u, "the parameter's name");
+	if (!strcmp(p->name, "cap") || !strcmp(p->name, "call"))
+		ail_error(u, p->pos,
+			  "'%s' names the capability (*) in the stubs",
+			  p->name);
 	if (find_param(op->params, p->name))
 		ail_error(u, p->pos, "parameter '%s' twice", p->name);
 	parse_dims(u, &p->type, &p->dim, op->params);
+	for (q = op->params; q; q = q->next)
+		if ((is_counted(&q->type, &q->dim) &&
+		     len_clash(p->name, q->name)) ||
+		    (is_counted(&p->type, &p->dim) &&
+		     len_clash(q->name, p->name)))
+			ail_error(u, p->pos,
+				  "'%s' and '%s': the count of an array NAME[:MAX] is NAME_len in C",
+				  q->name, p->name);
 	if (p->dim.actual && (p->dim.actual->dir & p->dir) != p->dir)
 		ail_error(u, pos,
 			  "the count '%s' must travel wherever '%s' does (in, out)",
@@ -575,10 +689,10 @@ static struct ail_op *parse_op(struct ail_unit *u)
 			continue;
 		if (p->dir & DIR_IN)
 			op->req_wire = sat_add(op->req_wire,
-					       wire_size(&p->type, &p->dim));
+					       ail_wire_size(&p->type, &p->dim));
 		if (p->dir & DIR_OUT)
 			op->rep_wire = sat_add(op->rep_wire,
-					       wire_size(&p->type, &p->dim));
+					       ail_wire_size(&p->type, &p->dim));
 	}
 	ail_expect(u, ")", "after the parameters");
 	if (op->req_wire > AIL_MSG_MAX || op->rep_wire > AIL_MSG_MAX)
@@ -691,8 +805,8 @@ static void parse_inherit(struct ail_unit *u)
 			ail_error(u, pos,
 				  "no class '%s' declared before this one",
 				  name);
-		nhave = closure(c, have, 0);
-		nbrings = closure(from, brings, 0);
+		nhave = ail_closure(c, have, 0);
+		nbrings = ail_closure(from, brings, 0);
 		for (i = 0; i < nbrings; i++) {
 			for (j = 0; j < nhave; j++)
 				if (have[j] == brings[i])
@@ -716,6 +830,7 @@ static void parse_class(struct ail_unit *u)
 
 	c->pos = u->tok.pos;
 	c->name = new_name(u, "the class's name");
+	c->imported = u->importing > 0;
 	for (d = u->classes; d; d = d->next, n++)
 		if (!strcmp(d->name, c->name))
 			ail_error(u, c->pos, "class '%s' already declared at line %d",
@@ -752,18 +867,90 @@ static void parse_class(struct ail_unit *u)
 	LIST_APPEND(u->classes, c);
 }
 
-int ail_parse(struct ail_unit *u)
+static void check_text(struct ail_unit *u)
 {
-	if (setjmp(u->fail))
-		return -1;
 	if (u->len > AIL_FILE_MAX)
 		ail_error(u, u->at, "file larger than %d bytes", AIL_FILE_MAX);
 	if (memchr(u->text, '\0', u->len))
 		ail_error(u, u->at, "the file holds a NUL byte");
+}
+
+static void parse_file(struct ail_unit *u);
+
+/* Where the importer's reading stands, past its "import NAME;". */
+struct lexer {
+	const char		*file;
+	const char		*text;
+	size_t			len;
+	const char		*p;
+	struct ail_pos		at;
+	struct ail_token	tok;
+};
+
+/*
+ * import NAME: read NAME.ail here, once however often it is imported;
+ * its declarations are the importer's to use, its stubs are its own.
+ */
+static void parse_import(struct ail_unit *u)
+{
+	struct ail_pos pos = u->tok.pos;
+	const char *name, *text, *path = NULL;
+	struct ail_import *im;
+	char why[sizeof(u->err)];
+	struct lexer saved;
+	size_t len = 0;
+
+	name = c_name(u, "the interface to import");
+	ail_expect(u, ";", "after the import");
+	for (im = u->imports; im; im = im->next)
+		if (!strcmp(im->name, name)) {
+			im->direct |= !u->importing;
+			return;
+		}
+	if (!u->load)
+		ail_error(u, pos, "import '%s': no files to import from here",
+			  name);
+	if (u->importing == AIL_IMPORT_DEPTH)
+		ail_error(u, pos, "imports nested deeper than %d",
+			  AIL_IMPORT_DEPTH);
+	im = ail_alloc(u, sizeof(*im));
+	im->name = name;
+	im->direct = !u->importing;
+	LIST_APPEND(u->imports, im);
+	u->err[0] = '\0';
+	text = u->load(u, name, &path, &len);
+	if (!text) {
+		memcpy(why, u->err, sizeof(why));
+		ail_error(u, pos, "cannot import '%s': %s", name, why);
+	}
+	saved = (struct lexer){ u->file, u->text, u->len, u->p, u->at,
+				u->tok };
+	u->file = path;
+	u->text = u->p = text;
+	u->len = len;
+	u->at = (struct ail_pos){ 1, 1 };
+	u->importing++;
+	check_text(u);
+	parse_file(u);
+	u->importing--;
+	u->file = saved.file;
+	u->text = saved.text;
+	u->len = saved.len;
+	u->p = saved.p;
+	u->at = saved.at;
+	u->tok = saved.tok;
+}
+
+static void parse_file(struct ail_unit *u)
+{
 	ail_next(u);
 	while (u->tok.kind != TOK_EOF) {
 		if (ail_accept(u, "class")) {
 			parse_class(u);
+			continue;
+		}
+		if (ail_accept(u, "import")) {
+			parse_import(u);
 			continue;
 		}
 		if (ail_accept(u, "const"))
@@ -772,8 +959,16 @@ int ail_parse(struct ail_unit *u)
 			LIST_APPEND(u->records, parse_record(u));
 		else
 			ail_error(u, u->tok.pos,
-				  "expected 'class', 'const' or 'struct'");
+				  "expected 'class', 'import', 'const' or 'struct'");
 		ail_expect(u, ";", "after the declaration");
 	}
+}
+
+int ail_parse(struct ail_unit *u)
+{
+	if (setjmp(u->fail))
+		return -1;
+	check_text(u);
+	parse_file(u);
 	return 0;
 }
