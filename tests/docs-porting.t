@@ -27,7 +27,7 @@ extract() {
 	' "$guide"
 }
 
-for f in counter.h counterd.c counter.c; do
+for f in counter.ail counterd.c counter.c; do
 	extract "$f" >"$out.code"
 	diff -u "$top/userland/examples/$f" "$out.code" >"$out" 2>&1
 	ok $? "porting.rst shows userland/examples/$f exactly"

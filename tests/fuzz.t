@@ -6,7 +6,10 @@
 #   - libamoeba's capability and port text parsers
 #     (userland/fuzz/fuzz_cap.c), for FUZZ_CAP_SECONDS (default 10);
 #   - the AIL front end (ail/fuzz/fuzz_ail.c), for FUZZ_AIL_SECONDS
-#     (default 20), seeded by the interfaces and tests in ail/.
+#     (default 20), seeded by the interfaces and tests in ail/;
+#   - the server stubs ail generates, on ail/tests/ok/types.ail
+#     (userland/fuzz/fuzz_stubs.c), for FUZZ_STUBS_SECONDS (default 20),
+#     seeded by a request of each command's smallest size.
 # Any crash, sanitizer report or failed invariant is a `not ok`, with the
 # reproducer's path.
 set -eu
@@ -57,4 +60,16 @@ cp "$top"/ail/*.ail "$top"/ail/tests/ok/*.ail "$top"/ail/tests/bad/*.ail \
 	"$ailseeds/"
 fuzz fuzz_ail "$build/ail/fuzz_ail" "${FUZZ_AIL_SECONDS:-20}" \
 	"$ailseeds" 4096 "AIL parser"
+
+# Seeds: command index, 8 header bytes, then zeros of the request's size
+# when every count is 0.
+stubseeds=$build/fuzz/stubs-corpus
+mkdir -p "$stubseeds"
+for seed in 0:0 1:30 2:0 3:0 4:4 5:8 6:52 7:39 8:0; do
+	i=${seed%%:*}
+	{ printf "\\$(printf %o "$i")"; head -c $((8 + ${seed#*:})) /dev/zero; } \
+		>"$stubseeds/seed-$i"
+done
+fuzz fuzz_stubs "$build/userland/fuzz/fuzz_stubs" \
+	"${FUZZ_STUBS_SECONDS:-20}" "$stubseeds" 16384 "generated server stubs"
 echo "1..$n"

@@ -53,7 +53,48 @@ run 0 "" "a program builds with pkg-config --static" -- \
 	cc -Wall -Werror -static -o "$dest/hello-static" "$dest/hello.c" \
 	$(pc --cflags --libs --static)
 run 0 "^$want\$" "...and runs" -- "$dest/hello-static"
+
+# A service outside the tree: the installed ail, std.ail and headers.
+cat >"$dest/kv.ail" <<'AIL'
+import std;
+class kv [4000..4009] {
+	inherit std;
+	kv_get (*, in:h_offset uint32 key, out int64 value) rights AM_RGT_READ;
+};
+AIL
+cat >"$dest/kv.c" <<'PROG'
+#include <amoeba.h>
+#include "kv_ail.h"
+
+static errstat get(const struct am_call *call, uint32_t key, int64_t *value)
+{
+	(void)call;
+	*value = key;
+	return STD_OK;
+}
+
+static const struct kv_impl impl = { AM_STD_IMPL, .kv_get = get };
+
+int main(void)
+{
+	struct am_hdr hdr = { .h_command = KV_GET, .h_offset = 7 };
+	char rep[KV_REP_MAX];
+
+	return kv_serve(&impl, NULL, &hdr, NULL, 0, rep, sizeof(rep)) == 8 &&
+	       hdr.h_status == STD_OK && rep[7] == 7 ? 0 : 1;
+}
+PROG
+run 0 "" "the installed ail makes stubs importing the installed std.ail" -- \
+	"$dest$prefix/bin/ail" -I "$dest$prefix/share/amoeba" -o "$dest" "$dest/kv.ail"
+# shellcheck disable=SC2046
+run 0 "" "...which build against the installed headers and library" -- \
+	cc -Wall -Wextra -Werror -static -o "$dest/kv" -I"$dest" "$dest/kv.c" \
+	"$dest/kv_server.c" "$dest/kv_client.c" $(pc --cflags --libs --static)
+run 0 "" "...and serve" -- "$dest/kv"
+
 for f in include/amoeba.h include/amoeba/cap.h include/amoeba/linux/amoeba.h \
+	include/amoeba/ail.h include/amoeba/std_ail.h bin/ail \
+	share/amoeba/std.ail share/man/man1/ail.1 \
 	bin/std_info share/man/man1/std_info.1; do
 	[ -f "$dest$prefix/$f" ]
 	st=$?

@@ -216,6 +216,17 @@ done
 tap $ok "8 clients add 1 25 times each, concurrently"
 expect "...and the counter reads 200" 0 '^200$' "$PROGS/counter" read "$P"
 
+# The golden test of the AIL stubs, client and server in one process, over
+# AF_AMOEBA (tests/userland-ail.t runs it over UDP on the host).
+if [ "$TRANSPORT" = kernel ]; then
+	in_ns hostA timeout 300 "$PROGS/ail_roundtrip" >"$T/ail.out" 2>&1
+	pass=$(grep -c '^ok' "$T/ail.out")
+	plan=$(sed -n 's/^1\.\.//p' "$T/ail.out")
+	[ -n "$plan" ] && [ "$plan" -gt 0 ] && [ "$pass" = "$plan" ]
+	tap $? "AIL stubs round trip over AF_AMOEBA: $pass of ${plan:-?} points" ||
+		diag_file "$T/ail.out"
+fi
+
 [ "$TRANSPORT" = kernel ] && interop
 kill -TERM $srv
 wait $srv 2>/dev/null

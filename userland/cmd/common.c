@@ -95,13 +95,12 @@ void cmd_error(const char *text, errstat err)
 			err_why(err), name ? name : "?");
 }
 
-static errstat (*text_get)(const struct am_cap *cap, char *buf, size_t len);
+static errstat (*text_get)(const struct am_cap *cap, char *buf);
 static char *text_buf;
-static size_t text_len;
 
 static errstat print_text(const struct am_cap *cap, const char *text)
 {
-	errstat err = text_get(cap, text_buf, text_len);
+	errstat err = text_get(cap, text_buf);
 
 	(void)text;
 	if (err == STD_OK)
@@ -110,14 +109,13 @@ static errstat print_text(const struct am_cap *cap, const char *text)
 }
 
 int cmd_print_text(int argc, char **argv, const char *help,
-		   errstat (*get)(const struct am_cap *cap, char *buf,
-				  size_t len), size_t max)
+		   errstat (*get)(const struct am_cap *cap, char *buf),
+		   size_t max)
 {
 	int first = cmd_init(argc, argv, help, 1, -1);
 
 	text_get = get;
-	text_len = max + 1;
-	text_buf = malloc(text_len);
+	text_buf = malloc(max + 1);
 	if (!text_buf) {
 		fprintf(stderr, "%s: out of memory\n", progname);
 		return EXIT_FAIL;

@@ -43,10 +43,10 @@ int cmd_each_cap(int argc, char **argv, int first,
 
 /*
  * The whole of a command that prints, one line per capability operand,
- * the text @get answers (at most @max bytes).
+ * the text @get answers (a generated stub: at most @max bytes).
  */
 int cmd_print_text(int argc, char **argv, const char *help,
-		   errstat (*get)(const struct am_cap *cap, char *buf,
-				  size_t len), size_t max);
+		   errstat (*get)(const struct am_cap *cap, char *buf),
+		   size_t max);
 
 #endif /* AMOEBA_CMD_COMMON_H */

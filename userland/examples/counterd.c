@@ -5,7 +5,8 @@
  * clients create them with the service's super capability, then add to
  * and read them with the counter's own capability; the standard
  * operations (std_info, std_restrict, std_destroy, std_touch, std_age,
- * std_status) come from the object table.
+ * std_status) come from the object table.  Its interface is counter.ail,
+ * whose stubs do all the checking and marshalling.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +18,7 @@
 
 #include <amoeba.h>
 
-#include "counter.h"
+#include "counter_ail.h"
 
 #define MAX_THREADS	64
 
@@ -25,9 +26,10 @@ struct counter {
 	int32_t		value;
 };
 
-static struct am_objtab *tab;
 static struct am_port getport;
 static unsigned long served;
+/* What the stub serves from: main adds the table once it exists. */
+static struct am_service svc;
 
 static const char help[] =
 "usage: counterd [-g GETPORT] [-t THREADS]\n"
@@ -56,92 +58,74 @@ static size_t counter_status(char *buf, size_t len, void *arg)
 
 	(void)arg;
 	n = snprintf(buf, len, "counterd: %u counters, %lu requests served",
-		     am_objtab_count(tab),
+		     am_objtab_count(svc.tab),
 		     __atomic_load_n(&served, __ATOMIC_RELAXED));
 	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
 }
 
-static const struct am_std_ops std_ops = {
-	.info	= counter_info,
-	.status	= counter_status,
-};
-
-/* COUNTER_CREATE: only the super capability may create. */
-static errstat create(struct am_hdr *hdr, void *data)
+/*
+ * The stub has checked the create right; the super capability alone has
+ * it on object 0, which has no data.  A counter's owner capability could
+ * carry the right too, but a counter makes no counters.
+ */
+static errstat create(const struct am_call *call, struct am_cap *made)
 {
 	struct counter *c;
-	struct am_cap cap;
 	errstat err;
 
-	if (data)
+	if (call->obj)
 		return STD_DENIED;
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return STD_NOMEM;
-	err = am_obj_create(tab, c, &cap);
-	if (err != STD_OK) {
+	err = am_obj_create(call->svc->tab, c, made);
+	if (err != STD_OK)
 		free(c);
-		return err;
-	}
-	hdr->h_priv = cap.cap_priv;
-	return STD_OK;
+	return err;
 }
 
-/* COUNTER_ADD: refuse to wrap around rather than lie about the value. */
-static errstat add(struct am_hdr *hdr, struct counter *c)
+/* Refuse to wrap around rather than lie about the value. */
+static errstat add(const struct am_call *call, int32_t amount, int32_t *value)
 {
-	int32_t old = __atomic_load_n(&c->value, __ATOMIC_RELAXED), sum;
+	struct counter *c = call->obj;
+	int32_t old, sum;
 
+	if (!c)
+		return STD_COMBAD;	/* object 0 is the service, no counter */
+	old = __atomic_load_n(&c->value, __ATOMIC_RELAXED);
 	do {
-		if (__builtin_add_overflow(old, hdr->h_offset, &sum))
+		if (__builtin_add_overflow(old, amount, &sum))
 			return STD_ARGBAD;
 	} while (!__atomic_compare_exchange_n(&c->value, &old, sum, false,
 					      __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
-	hdr->h_offset = sum;
+	*value = sum;
 	return STD_OK;
 }
 
-/* The service's own commands: check the capability, then act. */
-static errstat serve_counter(struct am_hdr *hdr)
+static errstat read_value(const struct am_call *call, int32_t *value)
 {
-	struct am_priv priv = hdr->h_priv;
-	uint8_t need;
-	void *data;
-	errstat err;
+	struct counter *c = call->obj;
 
-	switch (hdr->h_command) {
-	case COUNTER_CREATE:
-		need = COUNTER_RGT_CREATE;
-		break;
-	case COUNTER_ADD:
-		need = COUNTER_RGT_ADD;
-		break;
-	case COUNTER_READ:
-		need = COUNTER_RGT_READ;
-		break;
-	default:
-		return STD_COMBAD;
-	}
-	err = am_obj_get(tab, &priv, need, &data, NULL);
-	if (err != STD_OK)
-		return err;
-	if (hdr->h_command == COUNTER_CREATE)
-		err = create(hdr, data);
-	else if (!data)
-		err = STD_COMBAD;	/* object 0 is the service, no counter */
-	else if (hdr->h_command == COUNTER_ADD)
-		err = add(hdr, data);
-	else
-		hdr->h_offset = __atomic_load_n(&((struct counter *)data)->value,
-						__ATOMIC_RELAXED);
-	am_obj_put(tab, &priv);
-	return err;
+	if (!c)
+		return STD_COMBAD;	/* object 0 is the service, no counter */
+	*value = __atomic_load_n(&c->value, __ATOMIC_RELAXED);
+	return STD_OK;
 }
+
+/* The standard operations behave as in every other service. */
+static const struct counter_impl impl = {
+	AM_STD_IMPL,
+	.counter_create	= create,
+	.counter_add	= add,
+	.counter_read	= read_value,
+};
 
 static void *serve(void *arg)
 {
-	char buf[AM_STD_STATUS_MAX];
+	/* + 1: C has no empty arrays, and no request here carries data. */
+	char reqbuf[COUNTER_REQ_MAX + 1], rep[COUNTER_REP_MAX];
+	void *req = COUNTER_REQ_MAX ? reqbuf : NULL;
 	struct am_hdr hdr;
 	size_t replen;
 	int32_t n;
@@ -150,21 +134,17 @@ static void *serve(void *arg)
 	for (;;) {
 		memset(&hdr, 0, sizeof(hdr));
 		hdr.h_port = getport;
-		n = getreq(&hdr, buf, sizeof(buf));
+		n = getreq(&hdr, req, COUNTER_REQ_MAX);
 		if (n < 0) {
 			fprintf(stderr, "counterd: getreq: %s\n",
 				am_rpc_error());
 			exit(1);
 		}
-		replen = 0;
-		if (!am_std_serve(tab, &std_ops, &hdr, buf, sizeof(buf),
-				  &replen)) {
-			hdr.h_status = serve_counter(&hdr);
-			hdr.h_size = 0;
-		}
+		replen = counter_serve(&impl, &svc, &hdr, req, (size_t)n,
+				       rep, sizeof(rep));
 		__atomic_add_fetch(&served, 1, __ATOMIC_RELAXED);
 		/* A client that went away is its own problem, not ours. */
-		if (putrep(&hdr, buf, replen) != STD_OK)
+		if (putrep(&hdr, rep, replen) != STD_OK)
 			fprintf(stderr, "counterd: putrep: %s\n",
 				am_rpc_error());
 	}
@@ -229,12 +209,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	am_fbox(&getport, &putport);
-	tab = am_objtab_new(&putport, 100000, free);
-	if (!tab) {
+	svc.tab = am_objtab_new(&putport, 100000, free);
+	if (!svc.tab) {
 		fprintf(stderr, "counterd: %s\n", strerror(errno));
 		return 1;
 	}
-	am_objtab_supercap(tab, &super);
+	svc.info = counter_info;
+	svc.status = counter_status;
+	am_objtab_supercap(svc.tab, &super);
 	am_cap_format(&super, text, sizeof(text));
 	printf("%s\n", text);
 	fflush(stdout);

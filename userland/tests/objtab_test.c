@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the server's object table (objtab.c) and of the server
- * side of the standard commands (std_serve.c): capability checking,
- * forgery, reference counting and release, aging, and the replies, with
- * TAP output for prove.
+ * side of the standard commands (std_serve() as ail generates it from
+ * std.ail, over std_serve.c's am_std_impl): capability checking,
+ * forgery, reference counting and release, aging, and the replies on the
+ * wire, with TAP output for prove.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -502,152 +503,253 @@ static void test_growth(void **state)
 	free(p);
 }
 
-/* std_serve: a service whose callbacks can be told to misbehave. */
-struct svc {
-	struct am_objtab	*tab;
+/*
+ * std_serve: the stubs ail generates from std.ail, with libamoeba's
+ * am_std_impl behind them, and a service whose text callbacks can be told
+ * to misbehave.
+ */
+struct texts {
+	const struct am_service	*svc;		/* the service they are of */
 	const char		*text;
-	size_t			lie;		/* added to the length */
+	size_t			fill;		/* or this many 'x' */
+	ptrdiff_t		lie;		/* added to the length */
 	size_t			last_len;	/* room the callback got */
+	void			*last_data;
+	int			calls;
 	int			no_room;	/* calls with none at all */
 	struct am_priv		kill;		/* destroyed by info if set */
 	int			do_kill;
+	errstat			kill_status;	/* its std_destroy's answer */
+	size_t			kill_len;
 	int			released_seen;
 };
 
-static size_t svc_text(struct svc *s, char *buf, size_t len)
+static size_t texts_put(struct texts *t, char *buf, size_t len)
 {
-	size_t n = strlen(s->text);
+	size_t n = t->fill ? t->fill : strlen(t->text);
 
-	s->last_len = len;
+	t->calls++;
+	t->last_len = len;
 	if (!len)
-		s->no_room++;
+		t->no_room++;
 	if (n > len)
 		n = len;
-	memcpy(buf, s->text, n);
-	return n + s->lie;
+	if (t->fill)
+		memset(buf, 'x', n);
+	else
+		memcpy(buf, t->text, n);
+	return (size_t)((ptrdiff_t)n + t->lie);
 }
 
-static size_t svc_info(void *data, char *buf, size_t len, void *arg)
+/* std_destroy of @priv, served while another request is being served. */
+static errstat destroy_inside(struct texts *t, struct am_priv priv)
 {
-	struct svc *s = arg;
+	struct am_hdr hdr;
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.h_port = test_port;
+	hdr.h_priv = priv;
+	hdr.h_command = STD_DESTROY;
+	t->kill_len = std_serve(&am_std_impl, t->svc, &hdr, NULL, 0, NULL, 0);
+	return hdr.h_status;
+}
+
+static size_t texts_info(void *data, char *buf, size_t len, void *arg)
+{
+	struct texts *t = arg;
 	struct rec *r = data;
 
-	if (s->do_kill) {
-		am_obj_destroy(s->tab, &s->kill, 0);
-		s->released_seen = atomic_load(&r->released);
+	t->last_data = data;
+	if (t->do_kill) {
+		t->kill_status = destroy_inside(t, t->kill);
+		t->released_seen = atomic_load(&r->released);
 	}
-	return svc_text(s, buf, len);
+	return texts_put(t, buf, len);
 }
 
-static size_t svc_status(char *buf, size_t len, void *arg)
+static size_t texts_status(char *buf, size_t len, void *arg)
 {
-	return svc_text(arg, buf, len);
+	return texts_put(arg, buf, len);
 }
 
 #define GUARD	16
 #define BUFMAX	10000
+#define UNTOUCHED	0xa5
 
 struct reply {
 	struct am_hdr	hdr;
-	size_t		len;
-	int		ret;
-	char		buf[BUFMAX + GUARD];
+	size_t		len;		/* std_serve's answer */
+	uint8_t		buf[BUFMAX + GUARD];
 };
+
+static struct reply rep;
 
 static const struct am_port sig = { { 7, 7, 7, 7, 7, 7 } };
 
-/* Serve @command on @priv with a @size byte buffer, checking the guard. */
-static errstat serve(struct am_objtab *tab, const struct am_std_ops *ops,
-		     uint16_t command, struct am_priv priv, int32_t offset,
-		     size_t size, struct reply *rep)
+/* Whether @command is one of std.ail's with data in its reply. */
+static int has_reply_data(uint16_t command)
 {
-	struct am_hdr req;
+	return command == STD_INFO || command == STD_STATUS ||
+	       command == STD_RESTRICT;
+}
+
+/*
+ * Serve @command on @priv, with @offset in h_offset and @reqlen bytes of
+ * request data, into @room bytes of rep.buf; check what every reply must
+ * be and return its status.
+ */
+static errstat serve_full(const struct std_impl *impl,
+			  const struct am_service *svc, uint16_t command,
+			  struct am_priv priv, int32_t offset, size_t reqlen,
+			  size_t room)
+{
+	static const uint8_t req[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct am_hdr *hdr = &rep.hdr;
 	size_t i;
 
-	memset(&req, 0, sizeof(req));
-	req.h_port = test_port;
-	req.h_signature = sig;
-	req.h_priv = priv;
-	req.h_command = command;
-	req.h_offset = offset;
-	req.h_size = 3;
-	req.h_extra = 9;
-	rep->hdr = req;
-	rep->len = 12345;
-	memset(rep->buf, 0xa5, sizeof(rep->buf));
-	rep->ret = am_std_serve(tab, ops, &rep->hdr, rep->buf, size,
-				&rep->len);
-	for (i = size; i < size + GUARD; i++)
-		assert_int_equal((uint8_t)rep->buf[i], 0xa5);
-	assert_int_equal(rep->ret, 1);
-	assert_memory_equal(&rep->hdr.h_port, &test_port, sizeof(test_port));
-	assert_memory_equal(&rep->hdr.h_signature, &sig, sizeof(sig));
-	assert_int_equal(rep->hdr.h_size, rep->len);
-	assert_true(rep->len <= size);
-	if (command != STD_RESTRICT || rep->hdr.h_status != STD_OK)
-		assert_memory_equal(&rep->hdr.h_priv, &priv, sizeof(priv));
-	if (rep->hdr.h_status != STD_OK)
-		assert_int_equal(rep->len, 0);
-	if (command != STD_AGE || rep->hdr.h_status != STD_OK)
-		assert_int_equal(rep->hdr.h_offset, 0);
-	return rep->hdr.h_status;
+	assert_true(reqlen <= sizeof(req));
+	assert_true(room <= BUFMAX);
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->h_port = test_port;
+	hdr->h_signature = sig;
+	hdr->h_priv = priv;
+	hdr->h_command = command;
+	hdr->h_offset = offset;
+	hdr->h_size = 3;
+	hdr->h_extra = 9;
+	memset(rep.buf, UNTOUCHED, sizeof(rep.buf));
+	rep.len = std_serve(impl, svc, hdr, req, reqlen, rep.buf, room);
+
+	/* Nothing written past the reply, let alone past the room. */
+	assert_true(rep.len <= room);
+	for (i = rep.len; i < room + GUARD; i++)
+		assert_int_equal(rep.buf[i], UNTOUCHED);
+	if (hdr->h_status != STD_OK || !has_reply_data(command))
+		assert_int_equal(rep.len, 0);
+	assert_memory_equal(&hdr->h_port, &test_port, sizeof(test_port));
+	assert_memory_equal(&hdr->h_signature, &sig, sizeof(sig));
+	assert_memory_equal(&hdr->h_priv, &priv, sizeof(priv));
+	/* std.ail has no header out-parameters. */
+	assert_int_equal(hdr->h_offset, 0);
+	assert_int_equal(hdr->h_size, 0);
+	assert_int_equal(hdr->h_extra, 0);
+	return hdr->h_status;
 }
 
-static void expect_text(struct reply *rep, const char *text)
+/* A request without data, with all the room a reply of std.ail takes. */
+static errstat serve(const struct am_service *svc, uint16_t command,
+		     struct am_priv priv)
 {
-	assert_int_equal(rep->len, strlen(text));
-	assert_memory_equal(rep->buf, text, rep->len);
+	return serve_full(&am_std_impl, svc, command, priv, 0, 0,
+			  STD_REP_MAX);
 }
 
-static struct reply rep;
+static uint32_t get_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The reply is a text of @n bytes, @text: its length then its bytes. */
+static void expect_text_n(const char *text, size_t n)
+{
+	assert_int_equal(rep.len, 4 + n);
+	assert_int_equal(get_be32(rep.buf), n);
+	assert_memory_equal(rep.buf + 4, text, n);
+}
+
+static void expect_text(const char *text)
+{
+	expect_text_n(text, strlen(text));
+}
+
+/* The reply is a capability: its port, then its private part. */
+static struct am_cap reply_cap(void)
+{
+	struct am_priv *priv;
+	struct am_cap cap;
+
+	assert_int_equal(rep.len, 16);
+	priv = &cap.cap_priv;
+	memcpy(cap.cap_port.p, rep.buf, 6);
+	memcpy(priv->prv_object, rep.buf + 6, 3);
+	priv->prv_rights = rep.buf[9];
+	memcpy(priv->prv_random.p, rep.buf + 10, 6);
+	return cap;
+}
+
+static const uint16_t std_commands[] = {
+	STD_AGE, STD_DESTROY, STD_INFO, STD_RESTRICT, STD_STATUS, STD_TOUCH
+};
+
+/* The longest texts there are, for the callbacks that overdo it. */
+static char xs[AM_STD_STATUS_MAX];
 
 static void test_serve_info(void **state)
 {
 	struct am_objtab *tab = tab_new(8);
-	struct svc s = { .tab = tab, .text = "a file" };
-	struct am_std_ops ops = { .info = svc_info, .arg = &s };
+	struct texts t = { .text = "a file" };
+	struct am_service svc = { .tab = tab, .info = texts_info, .arg = &t };
+	struct am_service plain = { .tab = tab };
 	struct am_priv p, q, n;
 	char want[32];
 	struct rec r = { 0 };
 
 	(void)state;
+	t.svc = &svc;
 	p = make(tab, &r);
-	assert_int_equal(serve(tab, &ops, STD_INFO, p, 0, 100, &rep), STD_OK);
-	expect_text(&rep, "a file");
-	assert_int_equal(s.last_len, 100);
-	assert_int_equal(serve(tab, &ops, STD_INFO, p, 0, BUFMAX, &rep),
-			 STD_OK);
-	assert_int_equal(s.last_len, AM_STD_INFO_MAX);
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+	expect_text("a file");
+	assert_int_equal(t.calls, 1);
+	assert_ptr_equal(t.last_data, &r);
+	assert_int_equal(t.last_len, AM_STD_INFO_MAX);
 	q = narrow(tab, p, AM_RGT_READ);
-	assert_int_equal(serve(tab, &ops, STD_INFO, q, 0, 100, &rep), STD_OK);
-	expect_text(&rep, "a file");
+	assert_int_equal(serve(&svc, STD_INFO, q), STD_OK);
+	expect_text("a file");
+	assert_int_equal(t.calls, 2);
+
+	/* Refused before the service is asked. */
 	n = narrow(tab, p, (uint8_t)~AM_RGT_READ);
-	assert_int_equal(serve(tab, &ops, STD_INFO, n, 0, 100, &rep),
-			 STD_DENIED);
+	assert_int_equal(serve(&svc, STD_INFO, n), STD_DENIED);
 	n.prv_random.p[0] ^= 1;
-	assert_int_equal(serve(tab, &ops, STD_INFO, n, 0, 100, &rep),
-			 STD_CAPBAD);
+	assert_int_equal(serve(&svc, STD_INFO, n), STD_CAPBAD);
+	q.prv_rights = AM_RIGHTS_ALL;
+	assert_int_equal(serve(&svc, STD_INFO, q), STD_CAPBAD);
+	n = p;
+	n.prv_object[0] ^= 2;
+	assert_int_equal(serve(&svc, STD_INFO, n), STD_CAPBAD);
+	assert_int_equal(t.calls, 2);
 
 	/* Defaults: object 0, and a service without an info callback. */
-	assert_int_equal(serve(tab, &ops, STD_INFO, super(tab), 0, 100, &rep),
-			 STD_OK);
-	expect_text(&rep, "service");
+	assert_int_equal(serve(&svc, STD_INFO, super(tab)), STD_OK);
+	expect_text("service");
+	assert_int_equal(t.calls, 2);
+	assert_int_equal(serve(&svc, STD_INFO,
+			       narrow(tab, super(tab), AM_RGT_READ)), STD_OK);
+	expect_text("service");
+	assert_int_equal(serve(&svc, STD_INFO,
+			       narrow(tab, super(tab), AM_RGT_MODIFY)),
+			 STD_DENIED);
 	snprintf(want, sizeof(want), "object %u", am_priv_object(&p));
-	assert_int_equal(serve(tab, NULL, STD_INFO, p, 0, 100, &rep), STD_OK);
-	expect_text(&rep, want);
-	ops.info = NULL;
-	assert_int_equal(serve(tab, &ops, STD_INFO, p, 0, 100, &rep), STD_OK);
-	expect_text(&rep, want);
+	assert_int_equal(serve(&plain, STD_INFO, p), STD_OK);
+	expect_text(want);
+	assert_int_equal(serve(&plain, STD_INFO, super(tab)), STD_OK);
+	expect_text("service");
+	assert_int_equal(t.calls, 2);
 
 	/* The data stays while info uses it, even if destroyed meanwhile. */
-	ops.info = svc_info;
-	s.kill = p;
-	s.do_kill = 1;
-	assert_int_equal(serve(tab, &ops, STD_INFO, p, 0, 100, &rep), STD_OK);
-	assert_int_equal(s.released_seen, 0);
+	t.kill = p;
+	t.do_kill = 1;
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+	expect_text("a file");
+	assert_int_equal(t.kill_status, STD_OK);
+	assert_int_equal(t.kill_len, 0);
+	assert_int_equal(t.released_seen, 0);
 	assert_int_equal(atomic_load(&r.released), 1);
-	assert_int_equal(serve(tab, &ops, STD_INFO, p, 0, 100, &rep),
-			 STD_CAPBAD);
+	assert_int_equal(atomic_load(&releases), 1);
+	assert_int_equal(am_objtab_count(tab), 0);
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_CAPBAD);
+	assert_int_equal(t.calls, 3);
 	am_objtab_free(tab);
 	assert_int_equal(atomic_load(&releases), 1);
 }
@@ -655,96 +757,151 @@ static void test_serve_info(void **state)
 static void test_serve_status(void **state)
 {
 	struct am_objtab *tab = tab_new(8);
-	struct svc s = { .tab = tab, .text = "all well" };
-	struct am_std_ops ops = { .status = svc_status, .arg = &s };
-	struct am_priv p, z;
+	struct texts t = { .text = "all well" };
+	struct am_service svc = { .tab = tab, .status = texts_status,
+				  .arg = &t };
+	struct am_service plain = { .tab = tab };
+	struct am_priv p, o, z;
 
 	(void)state;
+	t.svc = &svc;
 	p = make(tab, NULL);
-	make(tab, NULL);
+	o = make(tab, NULL);
 	z = narrow(tab, p, 0);
-	assert_int_equal(serve(tab, NULL, STD_STATUS, z, 0, 100, &rep),
-			 STD_OK);
-	expect_text(&rep, "objects: 2");
-	assert_int_equal(serve(tab, NULL, STD_STATUS, super(tab), 0, 100,
-			       &rep), STD_OK);
-	expect_text(&rep, "objects: 2");
-	assert_int_equal(serve(tab, &ops, STD_STATUS, z, 0, 100, &rep),
-			 STD_OK);
-	expect_text(&rep, "all well");
-	assert_int_equal(serve(tab, &ops, STD_STATUS, p, 0, BUFMAX, &rep),
-			 STD_OK);
-	assert_int_equal(s.last_len, AM_STD_STATUS_MAX);
+	assert_int_equal(serve(&plain, STD_STATUS, z), STD_OK);
+	expect_text("objects: 2");
+	assert_int_equal(serve(&plain, STD_STATUS, super(tab)), STD_OK);
+	expect_text("objects: 2");
+	assert_int_equal(serve(&plain, STD_DESTROY, o), STD_OK);
+	assert_int_equal(serve(&plain, STD_STATUS, z), STD_OK);
+	expect_text("objects: 1");
+	assert_int_equal(t.calls, 0);
+
+	assert_int_equal(serve(&svc, STD_STATUS, z), STD_OK);
+	expect_text("all well");
+	assert_int_equal(t.calls, 1);
+	assert_int_equal(t.last_len, AM_STD_STATUS_MAX);
+	assert_int_equal(serve(&svc, STD_STATUS, super(tab)), STD_OK);
+	expect_text("all well");
+	assert_int_equal(t.calls, 2);
+
+	/* Any capability will do, but a valid one. */
+	assert_int_equal(serve(&svc, STD_STATUS, o), STD_CAPBAD);
 	z.prv_random.p[5] ^= 0x80;
-	assert_int_equal(serve(tab, &ops, STD_STATUS, z, 0, 100, &rep),
-			 STD_CAPBAD);
+	assert_int_equal(serve(&svc, STD_STATUS, z), STD_CAPBAD);
+	assert_int_equal(t.calls, 2);
 	am_objtab_free(tab);
+}
+
+/* std_restrict with @mask on @priv: the restricted capability. */
+static struct am_priv restrict_ok(const struct am_service *svc,
+				  struct am_priv priv, int32_t mask)
+{
+	struct am_cap cap;
+
+	assert_int_equal(serve_full(&am_std_impl, svc, STD_RESTRICT, priv,
+				    mask, 0, STD_REP_MAX), STD_OK);
+	cap = reply_cap();
+	assert_memory_equal(&cap.cap_port, &test_port, sizeof(test_port));
+	assert_int_equal(am_priv_object(&cap.cap_priv),
+			 am_priv_object(&priv));
+	return cap.cap_priv;
+}
+
+static errstat restrict_err(const struct am_service *svc,
+			    struct am_priv priv, int32_t mask)
+{
+	return serve_full(&am_std_impl, svc, STD_RESTRICT, priv, mask, 0,
+			  STD_REP_MAX);
 }
 
 static void test_serve_restrict(void **state)
 {
 	struct am_objtab *tab = tab_new(8);
-	struct am_priv p, q, q2;
+	struct am_service svc = { .tab = tab };
+	struct am_priv p, q, q2, s;
 
 	(void)state;
 	p = make(tab, NULL);
-	assert_int_equal(serve(tab, NULL, STD_RESTRICT, p, 0x1234a6, 100,
-			       &rep), STD_OK);
-	assert_int_equal(rep.len, 0);
-	q = rep.hdr.h_priv;
-	assert_int_equal(am_priv_object(&q), am_priv_object(&p));
+	q = restrict_ok(&svc, p, 0xa6);
+	assert_int_equal(q.prv_rights, 0xa6);
 	assert_int_equal(rights_of(tab, q), 0xa6);
-	assert_int_equal(serve(tab, NULL, STD_RESTRICT, q, 0x0f, 100, &rep),
-			 STD_OK);
-	q2 = rep.hdr.h_priv;
+	q2 = restrict_ok(&svc, q, 0x0f);
 	assert_int_equal(rights_of(tab, q2), 0x06);
-	assert_int_equal(serve(tab, NULL, STD_RESTRICT, q2, 0xff, 100, &rep),
-			 STD_OK);
-	assert_int_equal(rights_of(tab, rep.hdr.h_priv), 0x06);
+	/* Rights once gone do not come back. */
+	assert_int_equal(rights_of(tab, restrict_ok(&svc, q2, 0xff)), 0x06);
+	q2 = restrict_ok(&svc, p, 0);
+	assert_int_equal(rights_of(tab, q2), 0);
+	/* No right is needed to restrict further. */
+	assert_int_equal(rights_of(tab, restrict_ok(&svc, q2, 0xff)), 0);
+	assert_int_equal(rights_of(tab, restrict_ok(&svc, p, 0xff)), 0xff);
+	s = restrict_ok(&svc, super(tab), AM_RGT_READ);
+	assert_int_equal(rights_of(tab, s), AM_RGT_READ);
+
+	/* The mask is a uint8 in h_offset: more is a bad request. */
+	assert_int_equal(restrict_err(&svc, p, 0x1234a6), STD_ARGBAD);
+	assert_int_equal(restrict_err(&svc, p, 0x100), STD_ARGBAD);
+	assert_int_equal(restrict_err(&svc, p, -1), STD_ARGBAD);
+
 	q2.prv_rights = 0x07;
-	assert_int_equal(serve(tab, NULL, STD_RESTRICT, q2, 0xff, 100, &rep),
-			 STD_CAPBAD);
+	assert_int_equal(restrict_err(&svc, q2, 0xff), STD_CAPBAD);
+	q.prv_random.p[3] ^= 0x10;
+	assert_int_equal(restrict_err(&svc, q, 0xff), STD_CAPBAD);
 	am_objtab_free(tab);
 }
 
 static void test_serve_destroy_touch(void **state)
 {
 	struct am_objtab *tab = tab_new(8);
-	struct am_priv p, q;
+	struct am_service svc = { .tab = tab };
+	struct am_priv p, q, f, s;
 	int i;
 
 	(void)state;
 	p = make(tab, NULL);
+	s = super(tab);
 	q = narrow(tab, p, (uint8_t)~AM_RGT_DELETE);
-	assert_int_equal(serve(tab, NULL, STD_DESTROY, q, 0, 100, &rep),
-			 STD_DENIED);
-	assert_int_equal(serve(tab, NULL, STD_DESTROY, super(tab), 0, 100,
-			       &rep), STD_DENIED);
+	assert_int_equal(serve(&svc, STD_DESTROY, q), STD_DENIED);
+	assert_int_equal(serve(&svc, STD_DESTROY, s), STD_DENIED);
+	f = p;
+	f.prv_random.p[1] ^= 0x40;
+	assert_int_equal(serve(&svc, STD_DESTROY, f), STD_CAPBAD);
+	assert_int_equal(serve(&svc, STD_TOUCH, f), STD_CAPBAD);
 	assert_int_equal(am_objtab_count(tab), 1);
 
 	/* Touched every cycle, it outlives its lifetime. */
 	for (i = 0; i < 2 * AM_OBJ_LIFETIME; i++) {
-		assert_int_equal(serve(tab, NULL, STD_TOUCH, narrow(tab, p, 0),
-				       0, 100, &rep), STD_OK);
-		assert_int_equal(rep.len, 0);
-		assert_int_equal(am_objtab_age(tab), 0);
+		assert_int_equal(serve(&svc, STD_TOUCH, narrow(tab, p, 0)),
+				 STD_OK);
+		assert_int_equal(serve(&svc, STD_AGE, s), STD_OK);
 	}
-	assert_int_equal(serve(tab, NULL, STD_DESTROY,
-			       narrow(tab, p, AM_RGT_DELETE), 0, 100, &rep),
-			 STD_OK);
-	assert_int_equal(rep.len, 0);
-	assert_int_equal(am_objtab_count(tab), 0);
+	assert_int_equal(am_objtab_count(tab), 1);
+	/* And has a whole lifetime from the last touch. */
+	assert_int_equal(serve(&svc, STD_TOUCH, p), STD_OK);
+	for (i = 0; i < AM_OBJ_LIFETIME - 1; i++)
+		assert_int_equal(am_objtab_age(tab), 0);
+	assert_int_equal(am_objtab_count(tab), 1);
+	assert_int_equal(serve(&svc, STD_TOUCH, p), STD_OK);
+	age_expect(tab, AM_OBJ_LIFETIME - 1, 0);
+	assert_int_equal(am_objtab_age(tab), 1);
 	assert_int_equal(atomic_load(&releases), 1);
-	assert_int_equal(serve(tab, NULL, STD_DESTROY, p, 0, 100, &rep),
-			 STD_CAPBAD);
-	assert_int_equal(serve(tab, NULL, STD_TOUCH, p, 0, 100, &rep),
-			 STD_CAPBAD);
+	assert_int_equal(serve(&svc, STD_TOUCH, p), STD_CAPBAD);
+
+	p = make(tab, NULL);
+	assert_int_equal(serve(&svc, STD_DESTROY,
+			       narrow(tab, p, AM_RGT_DELETE)), STD_OK);
+	assert_int_equal(am_objtab_count(tab), 0);
+	assert_int_equal(atomic_load(&releases), 2);
+	assert_int_equal(serve(&svc, STD_DESTROY, p), STD_CAPBAD);
+	assert_int_equal(serve(&svc, STD_TOUCH, p), STD_CAPBAD);
 	am_objtab_free(tab);
+	assert_int_equal(atomic_load(&releases), 2);
 }
 
 static void test_serve_age(void **state)
 {
 	struct am_objtab *tab = tab_new(8);
+	struct am_service svc = { .tab = tab };
 	struct am_priv p, s;
 	int i;
 
@@ -752,97 +909,232 @@ static void test_serve_age(void **state)
 	p = make(tab, NULL);
 	make(tab, NULL);
 	s = super(tab);
-	assert_int_equal(serve(tab, NULL, STD_AGE, p, 0, 100, &rep),
+	assert_int_equal(serve(&svc, STD_AGE, p), STD_DENIED);
+	assert_int_equal(serve(&svc, STD_AGE, narrow(tab, s, 0xfe)),
 			 STD_DENIED);
-	assert_int_equal(serve(tab, NULL, STD_AGE, narrow(tab, s, 0xfe), 0,
-			       100, &rep), STD_DENIED);
+	assert_int_equal(serve(&svc, STD_AGE, narrow(tab, s, 0x7f)),
+			 STD_DENIED);
 	s.prv_random.p[2] ^= 4;
-	assert_int_equal(serve(tab, NULL, STD_AGE, s, 0, 100, &rep),
-			 STD_CAPBAD);
+	assert_int_equal(serve(&svc, STD_AGE, s), STD_CAPBAD);
 	s = super(tab);
-	/* The refusals aged nothing: two full lifetimes to go. */
+	/* The refusals aged nothing: a full lifetime to go. */
 	for (i = 0; i < AM_OBJ_LIFETIME - 1; i++) {
-		assert_int_equal(serve(tab, NULL, STD_AGE, s, 77, 100, &rep),
-				 STD_OK);
-		assert_int_equal(rep.hdr.h_offset, 0);
-		assert_int_equal(rep.len, 0);
+		assert_int_equal(serve_full(&am_std_impl, &svc, STD_AGE, s,
+					    77, 0, STD_REP_MAX), STD_OK);
+		assert_int_equal(am_objtab_count(tab), 2);
 	}
-	assert_int_equal(serve(tab, NULL, STD_AGE, s, 0, 100, &rep), STD_OK);
-	assert_int_equal(rep.hdr.h_offset, 2);
+	assert_int_equal(atomic_load(&releases), 0);
+	/* The reply no longer says how many went; h_offset stays 0. */
+	assert_int_equal(serve(&svc, STD_AGE, s), STD_OK);
 	assert_int_equal(am_objtab_count(tab), 0);
 	assert_int_equal(atomic_load(&releases), 2);
+	/* Object 0 itself does not age away. */
+	for (i = 0; i < 2 * AM_OBJ_LIFETIME; i++)
+		assert_int_equal(serve(&svc, STD_AGE, s), STD_OK);
+	assert_int_equal(serve(&svc, STD_INFO, s), STD_OK);
+	expect_text("service");
 	am_objtab_free(tab);
+	assert_int_equal(atomic_load(&releases), 2);
 }
 
-static void test_serve_other(void **state)
-{
-	static const uint16_t combad[] = { STD_MONITOR, STD_COPY, 1008, 1500,
-					   STD_LAST_COM };
-	static const uint16_t mine[] = { 0, 1, 999, 2000, 2006, 65535 };
-	struct am_objtab *tab = tab_new(8);
-	struct am_priv p = make(tab, NULL);
-	struct am_hdr hdr, orig;
-	size_t len, i;
-	char buf[8];
-
-	(void)state;
-	for (i = 0; i < ARRAY_SIZE(combad); i++)
-		assert_int_equal(serve(tab, NULL, combad[i], p, 5, 100, &rep),
-				 STD_COMBAD);
-	memset(&orig, 0x5c, sizeof(orig));
-	orig.h_priv = p;
-	for (i = 0; i < ARRAY_SIZE(mine); i++) {
-		orig.h_command = mine[i];
-		hdr = orig;
-		len = 4321;
-		memset(buf, 0x11, sizeof(buf));
-		assert_int_equal(am_std_serve(tab, NULL, &hdr, buf,
-					      sizeof(buf), &len), 0);
-		assert_memory_equal(&hdr, &orig, sizeof(hdr));
-		assert_int_equal(len, 4321);
-		assert_int_equal(buf[0], 0x11);
-	}
-	assert_int_equal(am_objtab_count(tab), 1);
-	am_objtab_free(tab);
-}
-
-/* Buffers of every small size, with callbacks that claim too much. */
-static void test_serve_small(void **state)
+/* Request data, which no operation of std.ail takes, changes nothing. */
+static void test_serve_argbad(void **state)
 {
 	struct am_objtab *tab = tab_new(8);
-	struct svc s = { .tab = tab, .text = "twenty characters.." };
-	struct am_std_ops ops = { svc_info, svc_status, &s };
-	struct am_priv p;
-	size_t size, want;
+	struct texts t = { .text = "text" };
+	struct am_service svc = { .tab = tab, .info = texts_info,
+				  .status = texts_status, .arg = &t };
+	struct am_priv p, s, cap;
+	size_t i, reqlen;
 
 	(void)state;
+	t.svc = &svc;
 	p = make(tab, NULL);
-	for (s.lie = 0; s.lie < 1000; s.lie += 999) {
-		for (size = 0; size < 24; size++) {
-			want = size < 19 ? size : 19;
-			assert_int_equal(serve(tab, &ops, STD_INFO, p, 0, size,
-					       &rep), STD_OK);
-			if (!s.lie)
-				assert_int_equal(rep.len, want);
-			assert_int_equal(serve(tab, &ops, STD_STATUS, p, 0,
-					       size, &rep), STD_OK);
-			if (!s.lie)
-				assert_int_equal(rep.len, want);
+	s = super(tab);
+	/* One cycle from aging away: an std_age or a touch would show. */
+	age_expect(tab, AM_OBJ_LIFETIME - 1, 0);
+	for (reqlen = 1; reqlen <= 8; reqlen += 7) {
+		for (i = 0; i < ARRAY_SIZE(std_commands); i++) {
+			cap = std_commands[i] == STD_AGE ? s : p;
+			assert_int_equal(serve_full(&am_std_impl, &svc,
+						    std_commands[i], cap, 0,
+						    reqlen, STD_REP_MAX),
+					 STD_ARGBAD);
 		}
 	}
-	/* With no room there is nothing to ask the service for. */
-	assert_int_equal(s.no_room, 0);
-	for (size = 0; size < 24; size++) {
-		assert_int_equal(serve(tab, NULL, STD_INFO, p, 0, size, &rep),
-				 STD_OK);
-		assert_int_equal(rep.len, size < 8 ? size : 8);
-		assert_int_equal(serve(tab, NULL, STD_STATUS, p, 0, size,
-				       &rep), STD_OK);
-		assert_int_equal(rep.len, size < 10 ? size : 10);
-		assert_int_equal(serve(tab, NULL, STD_INFO, super(tab), 0,
-				       size, &rep), STD_OK);
-		assert_int_equal(rep.len, size < 7 ? size : 7);
+	assert_int_equal(t.calls, 0);
+	assert_int_equal(am_objtab_count(tab), 1);
+	assert_int_equal(atomic_load(&releases), 0);
+	assert_int_equal(am_objtab_age(tab), 1);
+	assert_int_equal(atomic_load(&releases), 1);
+	am_objtab_free(tab);
+}
+
+/* Too little room for an operation's reply: refused before it is run. */
+static void test_serve_small(void **state)
+{
+	static const size_t short_by[] = { 1, 2, 4, 5, 16, 1028, 8196 };
+	struct am_objtab *tab = tab_new(8);
+	struct texts t = { .text = "twenty characters.." };
+	struct am_service svc = { tab, texts_info, texts_status, &t };
+	struct am_service plain = { .tab = tab };
+	struct am_priv p;
+	size_t i, need;
+
+	(void)state;
+	memset(xs, 'x', sizeof(xs));
+	t.svc = &svc;
+	p = make(tab, NULL);
+	for (i = 0; i < ARRAY_SIZE(short_by); i++) {
+		need = 4 + AM_STD_INFO_MAX;
+		if (short_by[i] <= need) {
+			assert_int_equal(serve_full(&am_std_impl, &svc,
+						    STD_INFO, p, 0, 0,
+						    need - short_by[i]),
+					 STD_SYSERR);
+			assert_int_equal(serve_full(&am_std_impl, &plain,
+						    STD_INFO, p, 0, 0,
+						    need - short_by[i]),
+					 STD_SYSERR);
+		}
+		need = 4 + AM_STD_STATUS_MAX;
+		assert_int_equal(serve_full(&am_std_impl, &svc, STD_STATUS, p,
+					    0, 0, need - short_by[i]),
+				 STD_SYSERR);
+		need = sizeof(struct am_cap);
+		if (short_by[i] <= need)
+			assert_int_equal(serve_full(&am_std_impl, &svc,
+						    STD_RESTRICT, p, 0xff, 0,
+						    need - short_by[i]),
+					 STD_SYSERR);
 	}
+	assert_int_equal(t.calls, 0);
+
+	/* Just enough room, even for the longest texts. */
+	t.fill = AM_STD_STATUS_MAX;
+	assert_int_equal(serve_full(&am_std_impl, &svc, STD_INFO, p, 0, 0,
+				    4 + AM_STD_INFO_MAX), STD_OK);
+	expect_text_n(xs, AM_STD_INFO_MAX);
+	assert_int_equal(serve_full(&am_std_impl, &svc, STD_STATUS, p, 0, 0,
+				    4 + AM_STD_STATUS_MAX), STD_OK);
+	expect_text_n(xs, AM_STD_STATUS_MAX);
+	assert_int_equal(serve_full(&am_std_impl, &svc, STD_RESTRICT, p, 0x0f,
+				    0, sizeof(struct am_cap)), STD_OK);
+	assert_int_equal(reply_cap().cap_priv.prv_rights, 0x0f);
+	assert_int_equal(t.calls, 2);
+
+	/* Operations without reply data need no room at all. */
+	assert_int_equal(serve_full(&am_std_impl, &svc, STD_TOUCH, p, 0, 0, 0),
+			 STD_OK);
+	assert_int_equal(serve_full(&am_std_impl, &svc, STD_AGE, super(tab),
+				    0, 0, 0), STD_OK);
+	assert_int_equal(serve_full(&am_std_impl, &svc, STD_DESTROY, p, 0, 0,
+				    0), STD_OK);
+	assert_int_equal(am_objtab_count(tab), 0);
+	am_objtab_free(tab);
+}
+
+/* Callbacks that claim more, or less, than they wrote. */
+static void test_serve_lies(void **state)
+{
+	static const ptrdiff_t lies[] = { 1, 5, 999, 10000,
+					  PTRDIFF_MAX - AM_STD_STATUS_MAX };
+	struct am_objtab *tab = tab_new(8);
+	struct texts t = { .text = "twenty characters.." };
+	struct am_service svc = { tab, texts_info, texts_status, &t };
+	struct am_priv p;
+	size_t i;
+
+	(void)state;
+	memset(xs, 'x', sizeof(xs));
+	t.svc = &svc;
+	p = make(tab, NULL);
+	for (i = 0; i < ARRAY_SIZE(lies); i++) {
+		t.lie = lies[i];
+		/* What was never written is not sent. */
+		t.fill = 0;
+		assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+		expect_text("twenty characters..");
+		assert_int_equal(serve(&svc, STD_STATUS, p), STD_OK);
+		expect_text("twenty characters..");
+		/* A full buffer is cut at the limit. */
+		t.fill = AM_STD_STATUS_MAX;
+		assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+		expect_text_n(xs, AM_STD_INFO_MAX);
+		assert_int_equal(serve(&svc, STD_STATUS, p), STD_OK);
+		expect_text_n(xs, AM_STD_STATUS_MAX);
+	}
+	/* Less than was written: the length the callback gives counts. */
+	t.lie = -3;
+	t.fill = 0;
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+	expect_text("twenty character");
+	assert_int_equal(serve(&svc, STD_STATUS, p), STD_OK);
+	expect_text("twenty character");
+	t.lie = -(ptrdiff_t)strlen(t.text);
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+	expect_text("");
+	assert_int_equal(serve(&svc, STD_STATUS, p), STD_OK);
+	expect_text("");
+	t.fill = AM_STD_STATUS_MAX;
+	t.lie = -1;
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+	expect_text_n(xs, AM_STD_INFO_MAX - 1);
+	assert_int_equal(serve(&svc, STD_STATUS, p), STD_OK);
+	expect_text_n(xs, AM_STD_STATUS_MAX - 1);
+	/* Every call had its full room. */
+	assert_int_equal(t.calls, 4 * ARRAY_SIZE(lies) + 6);
+	assert_int_equal(t.no_room, 0);
+	am_objtab_free(tab);
+}
+
+/* What std.ail does not define, or a service cannot serve: STD_COMBAD. */
+static void test_serve_combad(void **state)
+{
+	static const uint16_t other[] = {
+		STD_MONITOR, STD_COPY, 1008, 1500, STD_LAST_COM,
+		0, 1, 999, 2000, 2006, 65535
+	};
+	static const struct std_impl none;
+	struct am_objtab *tab = tab_new(8);
+	struct texts t = { .text = "text" };
+	struct am_service svc = { tab, texts_info, texts_status, &t };
+	struct am_service notab = { NULL, texts_info, texts_status, &t };
+	struct am_priv p, s, f, cap;
+	uint16_t command;
+	size_t i;
+
+	(void)state;
+	t.svc = &svc;
+	p = make(tab, NULL);
+	s = super(tab);
+	f = p;
+	f.prv_random.p[4] ^= 1;
+	for (i = 0; i < ARRAY_SIZE(other); i++) {
+		command = other[i];
+		assert_int_equal(serve(&svc, command, p), STD_COMBAD);
+		assert_int_equal(serve(&svc, command, s), STD_COMBAD);
+		assert_int_equal(serve(&svc, command, f), STD_COMBAD);
+		assert_int_equal(serve_full(&am_std_impl, &svc, command, p, 5,
+					    8, STD_REP_MAX), STD_COMBAD);
+		assert_int_equal(serve_full(&none, &svc, command, p, 0, 0,
+					    STD_REP_MAX), STD_COMBAD);
+	}
+
+	/* The std operations, with no table or no implementation. */
+	for (i = 0; i < ARRAY_SIZE(std_commands); i++) {
+		command = std_commands[i];
+		cap = command == STD_AGE ? s : p;
+		assert_int_equal(serve(&notab, command, cap), STD_COMBAD);
+		assert_int_equal(serve(NULL, command, cap), STD_COMBAD);
+		assert_int_equal(serve_full(&none, &svc, command, cap, 0, 0,
+					    STD_REP_MAX), STD_COMBAD);
+	}
+	assert_int_equal(t.calls, 0);
+	assert_int_equal(am_objtab_count(tab), 1);
+	assert_int_equal(atomic_load(&releases), 0);
+	assert_int_equal(serve(&svc, STD_INFO, p), STD_OK);
+	expect_text("text");
 	am_objtab_free(tab);
 }
 
@@ -1005,8 +1297,10 @@ int main(void)
 		cmocka_unit_test(test_serve_restrict),
 		cmocka_unit_test(test_serve_destroy_touch),
 		cmocka_unit_test(test_serve_age),
-		cmocka_unit_test(test_serve_other),
+		cmocka_unit_test(test_serve_argbad),
 		cmocka_unit_test(test_serve_small),
+		cmocka_unit_test(test_serve_lies),
+		cmocka_unit_test(test_serve_combad),
 		cmocka_unit_test(test_threads),
 	};
 
