@@ -26,6 +26,15 @@ void gen_out(struct gen *g, int ind, const char *fmt, ...)
 	fputc('\n', g->f);
 }
 
+/* Generated code's way out: if (@cond) { ail_err = @err; goto ail_out; } */
+void gen_fail(struct gen *g, const char *cond, const char *err)
+{
+	gen_out(g, 1, "if (%s) {", cond);
+	gen_out(g, 2, "ail_err = %s;", err);
+	gen_out(g, 2, "goto ail_out;");
+	gen_out(g, 1, "}");
+}
+
 const char *gen_fmt(struct gen *g, const char *fmt, ...)
 {
 	va_list ap;

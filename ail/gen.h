@@ -37,6 +37,7 @@ void gen_out(struct gen *g, int ind, const char *fmt, ...);
 __attribute__((format(printf, 2, 3)))
 const char *gen_fmt(struct gen *g, const char *fmt, ...);
 const char *gen_upper(struct gen *g, const char *name);
+void gen_fail(struct gen *g, const char *cond, const char *err);
 
 const char *gen_ctype(struct gen *g, const struct ail_type *t);
 bool gen_counted(const struct ail_type *t, const struct ail_dim *d);

@@ -126,10 +126,7 @@ static void request(struct gen *g, const struct ail_op *op,
 		if (!p->hfield && (p->dir & DIR_IN))
 			gen_enc(g, 1, &p->type, &p->dim, gen_val(g, p, CLIENT),
 				gen_cnt(g, p, CLIENT), gen_lenval(g, p, CLIENT));
-	gen_out(g, 1, "if (ail_e->bad) {");
-	gen_out(g, 2, "ail_err = STD_ARGBAD;");
-	gen_out(g, 2, "goto ail_out;");
-	gen_out(g, 1, "}");
+	gen_fail(g, "ail_e->bad", "STD_ARGBAD");
 	gen_out(g, 1, "ail_req = ail_rq;");
 	gen_out(g, 1, "ail_reqlen = ail_e->pos;");
 }
@@ -196,10 +193,7 @@ static void stub(struct gen *g, const struct ail_op *op)
 	} else if (dec) {
 		if (rep + 1 > GEN_STACK_MAX) {
 			gen_out(g, 1, "ail_rp = malloc(%llu);", rep + 1);
-			gen_out(g, 1, "if (!ail_rp) {");
-			gen_out(g, 2, "ail_err = STD_NOMEM;");
-			gen_out(g, 2, "goto ail_out;");
-			gen_out(g, 1, "}");
+			gen_fail(g, "!ail_rp", "STD_NOMEM");
 		}
 		gen_out(g, 1, "ail_rep = ail_rp;");
 		gen_out(g, 1, "ail_room = %llu;", rep + 1);
@@ -208,14 +202,8 @@ static void stub(struct gen *g, const struct ail_op *op)
 		gen_out(g, 1, "ail_room = 1;");
 	}
 	gen_out(g, 1, "ail_n = trans(&ail_hdr, ail_req, ail_reqlen, &ail_rhdr, ail_rep, ail_room);");
-	gen_out(g, 1, "if (ail_n < 0) {");
-	gen_out(g, 2, "ail_err = ail_n;");
-	gen_out(g, 2, "goto ail_out;");
-	gen_out(g, 1, "}");
-	gen_out(g, 1, "if (ail_rhdr.h_status != STD_OK) {");
-	gen_out(g, 2, "ail_err = ail_rhdr.h_status;");
-	gen_out(g, 2, "goto ail_out;");
-	gen_out(g, 1, "}");
+	gen_fail(g, "ail_n < 0", "ail_n");
+	gen_fail(g, "ail_rhdr.h_status != STD_OK", "ail_rhdr.h_status");
 	reply(g, op, zout, dec);
 	gen_out(g, 0, "ail_out:");
 	if (enc && op->req_wire > GEN_STACK_MAX)

@@ -257,10 +257,7 @@ static void op_stub(struct gen *g, const struct ail_op *op)
 	gen_out(g, 2, "return am_reply_status(hdr, ail_err);");
 	if (args && heap) {
 		gen_out(g, 1, "ail_a = calloc(1, sizeof(*ail_a));");
-		gen_out(g, 1, "if (!ail_a) {");
-		gen_out(g, 2, "ail_err = STD_NOMEM;");
-		gen_out(g, 2, "goto ail_out;");
-		gen_out(g, 1, "}");
+		gen_fail(g, "!ail_a", "STD_NOMEM");
 	} else if (args) {
 		/* Nothing of an earlier request reaches this reply. */
 		gen_out(g, 1, "memset(ail_a, 0, sizeof(*ail_a));");
