@@ -153,7 +153,6 @@ struct ail_op {
 	uint64_t		req_wire;	/* largest request data */
 	uint64_t		rep_wire;	/* largest reply data */
 	struct ail_class	*owner;
-	unsigned int		mark;		/* the generator's */
 	struct ail_pos		pos;
 };
 

@@ -89,6 +89,41 @@ bool gen_is_array(const struct ail_type *t, const struct ail_dim *d)
 }
 
 /*
+ * A variable holding a value of type @t and dimension @d, as a record's
+ * field or a server stub's copy of a parameter: a string with room for
+ * its NUL, an array with room for its bound (and NAME_len before it when
+ * it counts itself).
+ */
+void gen_var(struct gen *g, int ind, const struct ail_type *t,
+	     const struct ail_dim *d, const char *name)
+{
+	unsigned long long max = d->max;
+
+	if (t->base == AIL_STRING) {
+		gen_out(g, ind, "char %s[%llu];", name, max + 1);
+		return;
+	}
+	if (gen_counted(t, d))
+		gen_out(g, ind, "uint32_t %s_len;", name);
+	if (d->kind != DIM_NONE)
+		gen_out(g, ind, "%s %s[%llu];", gen_ctype(g, t), name, max);
+	else
+		gen_out(g, ind, "%s %s;", gen_ctype(g, t), name);
+}
+
+/* Whether class @c has operations, its own or inherited, to serve. */
+bool gen_serves(const struct ail_class *c)
+{
+	const struct ail_class *have[AIL_CLASSES_MAX];
+	int i, n = ail_closure(c, have, 0);
+
+	for (i = 0; i < n; i++)
+		if (have[i]->ops)
+			return true;
+	return false;
+}
+
+/*
  * A parameter as C declares it, the same for a client stub and for the
  * operation a server stub calls: values in, pointers out; strings with
  * their NUL; arrays as pointers, with NAME_len when they count
@@ -210,17 +245,33 @@ static unsigned long long elem_min(const struct ail_type *t)
 }
 
 /*
- * Encode @v, of type @t and dimension @d; @cnt is the C expression of a
- * [count:max] array's count, @lenv of a [:max] array's NAME_len.
+ * The count of an array of dimension @d as ail_n, checked against its
+ * bound; @cnt is the C expression of a [count:max] array's count, @lenv
+ * of a [:max] array's NAME_len, which also goes on the wire.
  */
+void gen_enc_count(struct gen *g, int ind, const struct ail_dim *d,
+		   const char *cnt, const char *lenv)
+{
+	if (d->kind == DIM_FIXED) {
+		gen_out(g, ind, "uint32_t ail_n = %llu;",
+			(unsigned long long)d->max);
+		return;
+	}
+	gen_out(g, ind,
+		"uint32_t ail_n = am_enc_count(ail_e, (int64_t)(%s), %llu);",
+		cnt ? cnt : lenv, (unsigned long long)d->max);
+	if (!cnt)
+		gen_out(g, ind, "am_enc_u32(ail_e, ail_n);");
+}
+
+/* Encode @v, of type @t and dimension @d; @cnt and @lenv as above. */
 void gen_enc(struct gen *g, int ind, const struct ail_type *t,
 	     const struct ail_dim *d, const char *v, const char *cnt,
 	     const char *lenv)
 {
-	unsigned long long max = d->max;
-
 	if (t->base == AIL_STRING) {
-		gen_out(g, ind, "am_enc_string(ail_e, %s, %llu);", v, max);
+		gen_out(g, ind, "am_enc_string(ail_e, %s, %llu);", v,
+			(unsigned long long)d->max);
 		return;
 	}
 	if (d->kind == DIM_NONE) {
@@ -228,18 +279,7 @@ void gen_enc(struct gen *g, int ind, const struct ail_type *t,
 		return;
 	}
 	gen_out(g, ind, "{");
-	if (d->kind == DIM_FIXED) {
-		gen_out(g, ind + 1, "uint32_t ail_n = %llu;", max);
-	} else if (cnt) {
-		gen_out(g, ind + 1,
-			"uint32_t ail_n = am_enc_count(ail_e, (int64_t)(%s), %llu);",
-			cnt, max);
-	} else {
-		gen_out(g, ind + 1,
-			"uint32_t ail_n = am_enc_count(ail_e, (int64_t)(%s), %llu);",
-			lenv, max);
-		gen_out(g, ind + 1, "am_enc_u32(ail_e, ail_n);");
-	}
+	gen_enc_count(g, ind + 1, d, cnt, lenv);
 	if (ail_is_byte(t)) {
 		gen_out(g, ind + 1, "am_enc_bytes(ail_e, %s, ail_n);", v);
 	} else {
@@ -250,15 +290,39 @@ void gen_enc(struct gen *g, int ind, const struct ail_type *t,
 	gen_out(g, ind, "}");
 }
 
+/*
+ * The count of an array of type @t and dimension @d as ail_n, checked
+ * against its bound and against what the message still holds; a [:max]
+ * array's count comes off the wire into @lenv.
+ */
+void gen_dec_count(struct gen *g, int ind, const struct ail_type *t,
+		   const struct ail_dim *d, const char *cnt, const char *lenv)
+{
+	unsigned long long max = d->max, min = elem_min(t);
+
+	if (d->kind == DIM_FIXED) {
+		gen_out(g, ind,
+			"uint32_t ail_n = am_dec_count(ail_d, %llu, %llu, %llu);",
+			max, max, min);
+	} else if (cnt) {
+		gen_out(g, ind,
+			"uint32_t ail_n = am_dec_count(ail_d, (int64_t)(%s), %llu, %llu);",
+			cnt, max, min);
+	} else {
+		gen_out(g, ind, "uint32_t ail_n = am_dec_len(ail_d, %llu, %llu);",
+			max, min);
+		gen_out(g, ind, "%s = ail_n;", lenv);
+	}
+}
+
 /* Decode into @v; as gen_enc. */
 void gen_dec(struct gen *g, int ind, const struct ail_type *t,
 	     const struct ail_dim *d, const char *v, const char *cnt,
 	     const char *lenv)
 {
-	unsigned long long max = d->max, min = elem_min(t);
-
 	if (t->base == AIL_STRING) {
-		gen_out(g, ind, "am_dec_string(ail_d, %s, %llu);", v, max);
+		gen_out(g, ind, "am_dec_string(ail_d, %s, %llu);", v,
+			(unsigned long long)d->max);
 		return;
 	}
 	if (d->kind == DIM_NONE) {
@@ -266,20 +330,7 @@ void gen_dec(struct gen *g, int ind, const struct ail_type *t,
 		return;
 	}
 	gen_out(g, ind, "{");
-	if (d->kind == DIM_FIXED) {
-		gen_out(g, ind + 1,
-			"uint32_t ail_n = am_dec_count(ail_d, %llu, %llu, %llu);",
-			max, max, min);
-	} else if (cnt) {
-		gen_out(g, ind + 1,
-			"uint32_t ail_n = am_dec_count(ail_d, (int64_t)(%s), %llu, %llu);",
-			cnt, max, min);
-	} else {
-		gen_out(g, ind + 1,
-			"uint32_t ail_n = am_dec_len(ail_d, %llu, %llu);", max,
-			min);
-		gen_out(g, ind + 1, "%s = ail_n;", lenv);
-	}
+	gen_dec_count(g, ind + 1, t, d, cnt, lenv);
 	if (ail_is_byte(t)) {
 		gen_out(g, ind + 1, "am_dec_bytes(ail_d, %s, ail_n);", v);
 	} else {
@@ -359,15 +410,10 @@ void gen_mark(const struct ail_type *t, unsigned int mark)
 
 void gen_clear_marks(struct ail_unit *u)
 {
-	const struct ail_class *c;
 	struct ail_record *r;
-	struct ail_op *op;
 
 	for (r = u->all_records; r; r = r->next_all)
 		r->mark = 0;
-	for (c = u->classes; c; c = c->next)
-		for (op = c->ops; op; op = op->next)
-			op->mark = 0;
 }
 
 /*

@@ -18,7 +18,6 @@
 
 #define MARK_ENC	1U	/* a record's encoder is needed */
 #define MARK_DEC	2U	/* its decoder */
-#define MARK_DONE	4U	/* an operation's server code is written */
 
 enum side {
 	CLIENT,
@@ -43,6 +42,9 @@ const char *gen_ctype(struct gen *g, const struct ail_type *t);
 bool gen_counted(const struct ail_type *t, const struct ail_dim *d);
 bool gen_is_array(const struct ail_type *t, const struct ail_dim *d);
 void gen_param_decls(struct gen *g, const struct ail_op *op);
+void gen_var(struct gen *g, int ind, const struct ail_type *t,
+	     const struct ail_dim *d, const char *name);
+bool gen_serves(const struct ail_class *c);
 
 /* The C expression of a parameter's value, and of its NAME_len. */
 const char *gen_val(struct gen *g, const struct ail_param *p, enum side s);
@@ -51,6 +53,10 @@ const char *gen_lenval(struct gen *g, const struct ail_param *p,
 /* The count of a [count:max] array, or NULL. */
 const char *gen_cnt(struct gen *g, const struct ail_param *p, enum side s);
 
+void gen_enc_count(struct gen *g, int ind, const struct ail_dim *d,
+		   const char *cnt, const char *lenv);
+void gen_dec_count(struct gen *g, int ind, const struct ail_type *t,
+		   const struct ail_dim *d, const char *cnt, const char *lenv);
 void gen_enc(struct gen *g, int ind, const struct ail_type *t,
 	     const struct ail_dim *d, const char *v, const char *cnt,
 	     const char *lenv);

@@ -29,24 +29,10 @@ static void define_const(struct gen *g, const struct ail_const *k)
 static void define_record(struct gen *g, const struct ail_record *r)
 {
 	const struct ail_field *f;
-	const char *t;
 
 	gen_out(g, 0, "struct %s {", r->name);
-	for (f = r->fields; f; f = f->next) {
-		t = gen_ctype(g, &f->type);
-		if (f->type.base == AIL_STRING)
-			gen_out(g, 1, "char %s[%llu];", f->name,
-				(unsigned long long)f->dim.max + 1);
-		else if (gen_counted(&f->type, &f->dim))
-			gen_out(g, 1, "uint32_t %s_len;\n\t%s %s[%llu];",
-				f->name, t, f->name,
-				(unsigned long long)f->dim.max);
-		else if (f->dim.kind == DIM_FIXED)
-			gen_out(g, 1, "%s %s[%llu];", t, f->name,
-				(unsigned long long)f->dim.max);
-		else
-			gen_out(g, 1, "%s %s;", t, f->name);
-	}
+	for (f = r->fields; f; f = f->next)
+		gen_var(g, 1, &f->type, &f->dim, f->name);
 	gen_out(g, 0, "};\n");
 }
 
@@ -71,17 +57,11 @@ static void op_comment(struct gen *g, const struct ail_op *op)
 	gen_out(g, 0, " */");
 }
 
-/* The operations of class @c, inherited ones first, each once. */
-static int class_ops(const struct ail_class *c, const struct ail_class **have)
-{
-	return ail_closure(c, have, 0);
-}
-
 static void server_decls(struct gen *g, const struct ail_class *c)
 {
 	const struct ail_class *have[AIL_CLASSES_MAX];
 	const struct ail_op *op;
-	int i, n = class_ops(c, have);
+	int i, n = ail_closure(c, have, 0);
 
 	gen_out(g, 0, "/* What a server of class %s does for each operation (NULL: STD_COMBAD). */",
 		c->name);
@@ -115,7 +95,7 @@ static void class_max(const struct ail_class *c, uint64_t *req, uint64_t *rep)
 {
 	const struct ail_class *have[AIL_CLASSES_MAX];
 	const struct ail_op *op;
-	int i, n = class_ops(c, have);
+	int i, n = ail_closure(c, have, 0);
 
 	*req = *rep = 0;
 	for (i = 0; i < n; i++)
@@ -125,17 +105,6 @@ static void class_max(const struct ail_class *c, uint64_t *req, uint64_t *rep)
 			if (op->rep_wire > *rep)
 				*rep = op->rep_wire;
 		}
-}
-
-static bool serves(const struct ail_class *c)
-{
-	const struct ail_class *have[AIL_CLASSES_MAX];
-	int i, n = class_ops(c, have);
-
-	for (i = 0; i < n; i++)
-		if (have[i]->ops)
-			return true;
-	return false;
 }
 
 static void class_macros(struct gen *g, const struct ail_class *c)
@@ -153,7 +122,7 @@ static void class_macros(struct gen *g, const struct ail_class *c)
 	for (op = c->ops; op; op = op->next)
 		gen_out(g, 0, "#define %s\t%u", gen_upper(g, op->name),
 			op->code);
-	if (serves(c)) {
+	if (gen_serves(c)) {
 		class_max(c, &req, &rep);
 		gen_out(g, 0, "/* The largest request and reply data of class %s. */",
 			c->name);
@@ -211,7 +180,7 @@ void gen_header(struct gen *g)
 			gen_param_decls(g, op);
 			fprintf(g->f, ");\n\n");
 		}
-		if (serves(c))
+		if (gen_serves(c))
 			server_decls(g, c);
 	}
 	gen_out(g, 0, "#ifdef __cplusplus\n}\n#endif\n\n#endif");

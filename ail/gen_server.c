@@ -74,20 +74,15 @@ static bool args_struct(struct gen *g, const struct ail_op *op)
 	for (p = op->params; p; p = p->next) {
 		t = gen_ctype(g, &p->type);
 		size += c_size(op, p);
-		if (p->type.base == AIL_STRING)
-			gen_out(g, 1, "char %s[%llu];", p->name,
-				(unsigned long long)p->dim.max + 1);
-		else if (zc_in(p))
+		if (gen_counted(&p->type, &p->dim) &&
+		    (zc_in(p) || zc_out_at(op, p) >= 0))
+			gen_out(g, 1, "uint32_t %s_len;", p->name);
+		if (zc_in(p))
 			gen_out(g, 1, "const %s *%s;", t, p->name);
 		else if (zc_out_at(op, p) >= 0)
 			gen_out(g, 1, "%s *%s;", t, p->name);
-		else if (p->dim.kind != DIM_NONE)
-			gen_out(g, 1, "%s %s[%llu];", t, p->name,
-				(unsigned long long)p->dim.max);
 		else
-			gen_out(g, 1, "%s %s;", t, p->name);
-		if (gen_counted(&p->type, &p->dim))
-			gen_out(g, 1, "uint32_t %s_len;", p->name);
+			gen_var(g, 1, &p->type, &p->dim, p->name);
 	}
 	gen_out(g, 0, "};\n");
 	return size > GEN_STACK_MAX;
@@ -96,39 +91,22 @@ static bool args_struct(struct gen *g, const struct ail_op *op)
 /* A byte array of the request, handed over where it lies. */
 static void dec_in_place(struct gen *g, const struct ail_param *p)
 {
-	const char *v = gen_val(g, p, SERVER), *t = gen_ctype(g, &p->type);
-	unsigned long long max = p->dim.max;
-	const char *cnt = gen_cnt(g, p, SERVER);
-
 	gen_out(g, 1, "{");
-	if (p->dim.kind == DIM_FIXED)
-		gen_out(g, 2, "uint32_t ail_n = %llu;", max);
-	else if (cnt)
-		gen_out(g, 2, "uint32_t ail_n = am_dec_count(ail_d, (int64_t)(%s), %llu, 1);",
-			cnt, max);
-	else
-		gen_out(g, 2, "uint32_t ail_n = am_dec_len(ail_d, %llu, 1);\n\t\t%s = ail_n;",
-			max, gen_lenval(g, p, SERVER));
-	gen_out(g, 2, "%s = (const %s *)am_dec_take(ail_d, ail_n);", v, t);
+	gen_dec_count(g, 2, &p->type, &p->dim, gen_cnt(g, p, SERVER),
+		      gen_lenval(g, p, SERVER));
+	gen_out(g, 2, "%s = (const %s *)am_dec_take(ail_d, ail_n);",
+		gen_val(g, p, SERVER), gen_ctype(g, &p->type));
 	gen_out(g, 1, "}");
 }
 
 /* A byte array the operation wrote in place in the reply. */
 static void enc_in_place(struct gen *g, const struct ail_param *p)
 {
-	const char *v = gen_val(g, p, SERVER), *cnt = gen_cnt(g, p, SERVER);
-	unsigned long long max = p->dim.max;
-
 	gen_out(g, 1, "{");
-	if (p->dim.kind == DIM_FIXED) {
-		gen_out(g, 2, "uint32_t ail_n = %llu;", max);
-	} else {
-		gen_out(g, 2, "uint32_t ail_n = am_enc_count(ail_e, (int64_t)(%s), %llu);",
-			cnt ? cnt : gen_lenval(g, p, SERVER), max);
-		if (!cnt)
-			gen_out(g, 2, "am_enc_u32(ail_e, ail_n);");
-	}
-	gen_out(g, 2, "am_enc_in_place(ail_e, %s, ail_n);", v);
+	gen_enc_count(g, 2, &p->dim, gen_cnt(g, p, SERVER),
+		      gen_lenval(g, p, SERVER));
+	gen_out(g, 2, "am_enc_in_place(ail_e, %s, ail_n);",
+		gen_val(g, p, SERVER));
 	gen_out(g, 1, "}");
 }
 
@@ -339,13 +317,7 @@ void gen_server(struct gen *g)
 	for (i = n - 1; i >= 0; i--)
 		for (op = have[i]->ops; op; op = op->next)
 			op_stub(g, op);
-	for (c = g->u->classes; c; c = c->next) {
-		if (c->imported)
-			continue;
-		n = ail_closure(c, have, 0);
-		for (i = 0; i < n && !have[i]->ops; i++)
-			;
-		if (i < n)
+	for (c = g->u->classes; c; c = c->next)
+		if (!c->imported && gen_serves(c))
 			dispatcher(g, c);
-	}
 }

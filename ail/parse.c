@@ -446,6 +446,22 @@ static bool len_clash(const char *name, const char *other)
 	return !strncmp(name, other, n) && !strcmp(name + n, "_len");
 }
 
+/*
+ * The new field or parameter @b (at @pos) beside the earlier @a: neither
+ * may be named as the C count of the other.
+ */
+static void check_len_names(struct ail_unit *u, struct ail_pos pos,
+			    const struct ail_type *ta, const struct ail_dim *da,
+			    const char *a, const struct ail_type *tb,
+			    const struct ail_dim *db, const char *b)
+{
+	if ((is_counted(ta, da) && len_clash(b, a)) ||
+	    (is_counted(tb, db) && len_clash(a, b)))
+		ail_error(u, pos,
+			  "'%s' and '%s': the count of an array NAME[:MAX] is NAME_len in C",
+			  a, b);
+}
+
 static struct ail_param *find_param(struct ail_param *list, const char *name)
 {
 	for (; list; list = list->next)
@@ -523,13 +539,8 @@ static struct ail_record *parse_record(struct ail_unit *u)
 					  f->name);
 		parse_dims(u, &f->type, &f->dim, NULL);
 		for (g = rec->fields; g; g = g->next)
-			if ((is_counted(&g->type, &g->dim) &&
-			     len_clash(f->name, g->name)) ||
-			    (is_counted(&f->type, &f->dim) &&
-			     len_clash(g->name, f->name)))
-				ail_error(u, f->pos,
-					  "'%s' and '%s': the count of an array NAME[:MAX] is NAME_len in C",
-					  g->name, f->name);
+			check_len_names(u, f->pos, &g->type, &g->dim, g->name,
+					&f->type, &f->dim, f->name);
 		rec->wire = sat_add(rec->wire, ail_wire_size(&f->type, &f->dim));
 		rec->min = sat_add(rec->min, ail_min_size(&f->type, &f->dim));
 		LIST_APPEND(rec->fields, f);
@@ -617,13 +628,8 @@ static struct ail_param *parse_param(struct ail_unit *u, struct ail_op *op)
 		ail_error(u, p->pos, "parameter '%s' twice", p->name);
 	parse_dims(u, &p->type, &p->dim, op->params);
 	for (q = op->params; q; q = q->next)
-		if ((is_counted(&q->type, &q->dim) &&
-		     len_clash(p->name, q->name)) ||
-		    (is_counted(&p->type, &p->dim) &&
-		     len_clash(q->name, p->name)))
-			ail_error(u, p->pos,
-				  "'%s' and '%s': the count of an array NAME[:MAX] is NAME_len in C",
-				  q->name, p->name);
+		check_len_names(u, p->pos, &q->type, &q->dim, q->name,
+				&p->type, &p->dim, p->name);
 	if (p->dim.actual && (p->dim.actual->dir & p->dir) != p->dir)
 		ail_error(u, pos,
 			  "the count '%s' must travel wherever '%s' does (in, out)",
