@@ -54,6 +54,7 @@ struct am_objtab {
 	uint32_t	max;		/* objects besides object 0 */
 	uint32_t	live;		/* live objects besides object 0 */
 	uint32_t	free_head;	/* slot 0 is never free: 0 is "none" */
+	uint8_t		lifetime;	/* a new object's, and a touch's */
 };
 
 static void tab_lock(struct am_objtab *tab)
@@ -104,6 +105,7 @@ struct am_objtab *am_objtab_new(const struct am_port *putport, uint32_t max,
 	tab->putport = *putport;
 	tab->release = release;
 	tab->max = max;
+	tab->lifetime = AM_OBJ_LIFETIME;
 	return tab;
 fail:
 	free(tab->slots);
@@ -233,8 +235,17 @@ static errstat obj_init(struct am_obj *o, void *data, struct am_port *check)
 	o->check = *check;
 	o->data = data;
 	o->state = OBJ_LIVE;
-	o->lifetime = AM_OBJ_LIFETIME;
 	o->refs = 0;
+	return STD_OK;
+}
+
+errstat am_objtab_lifetime(struct am_objtab *tab, unsigned int cycles)
+{
+	if (!cycles || cycles > UINT8_MAX)
+		return STD_ARGBAD;
+	tab_lock(tab);
+	tab->lifetime = (uint8_t)cycles;
+	tab_unlock(tab);
 	return STD_OK;
 }
 
@@ -256,6 +267,7 @@ errstat am_obj_create(struct am_objtab *tab, void *data, struct am_cap *owner)
 		slot_free(tab, obj);
 		goto out;
 	}
+	tab->slots[obj].lifetime = tab->lifetime;
 	tab->live++;
 	owner->cap_port = tab->putport;
 	am_priv_encode(&owner->cap_priv, obj, AM_RIGHTS_ALL, &check);
@@ -263,6 +275,59 @@ out:
 	tab_unlock(tab);
 	explicit_bzero(&check, sizeof(check));
 	return err;
+}
+
+/* Take free slot @obj off the free list, wherever it is on it.  Locked. */
+static void slot_unlink(struct am_objtab *tab, uint32_t obj)
+{
+	uint32_t *link = &tab->free_head;
+
+	while (*link != obj)
+		link = &tab->slots[*link].next_free;
+	*link = tab->slots[obj].next_free;
+}
+
+errstat am_obj_restore(struct am_objtab *tab, uint32_t obj,
+		       const struct am_port *check, void *data)
+{
+	struct am_obj *o;
+	uint32_t i;
+
+	if (obj > tab->max || am_port_null(check))
+		return STD_ARGBAD;
+	tab_lock(tab);
+	if (obj == 0) {
+		tab->slots[0].check = *check;
+		tab_unlock(tab);
+		return STD_OK;
+	}
+	while (obj >= tab->nslots)
+		if (!tab_grow(tab)) {
+			tab_unlock(tab);
+			return STD_NOMEM;
+		}
+	/* The numbers skipped are free; the newest first on the list. */
+	for (i = tab->nused; i <= obj; i++) {
+		tab->slots[i].state = OBJ_FREE;
+		tab->slots[i].next_free = tab->free_head;
+		tab->free_head = i;
+	}
+	if (tab->nused <= obj)
+		tab->nused = obj + 1;
+	o = &tab->slots[obj];
+	if (o->state != OBJ_FREE) {
+		tab_unlock(tab);
+		return STD_ARGBAD;
+	}
+	slot_unlink(tab, obj);
+	o->check = *check;
+	o->data = data;
+	o->state = OBJ_LIVE;
+	o->lifetime = tab->lifetime;
+	o->refs = 0;
+	tab->live++;
+	tab_unlock(tab);
+	return STD_OK;
 }
 
 errstat am_obj_get(struct am_objtab *tab, const struct am_priv *priv,
@@ -372,7 +437,7 @@ errstat am_obj_touch(struct am_objtab *tab, const struct am_priv *priv)
 	tab_lock(tab);
 	err = obj_find(tab, priv, 0, &obj, &rights);
 	if (err == STD_OK)
-		tab->slots[obj].lifetime = AM_OBJ_LIFETIME;
+		tab->slots[obj].lifetime = tab->lifetime;
 	tab_unlock(tab);
 	return err;
 }

@@ -45,11 +45,30 @@ void am_objtab_free(struct am_objtab *tab);
 void am_objtab_supercap(struct am_objtab *tab, struct am_cap *cap);
 
 /*
+ * Set the age cycles an object survives untouched, from now on: 1 to 255
+ * (AM_OBJ_LIFETIME by default).  STD_OK or STD_ARGBAD.
+ */
+errstat am_objtab_lifetime(struct am_objtab *tab, unsigned int cycles);
+
+/*
  * A new object with a fresh random check: STD_OK and its owner capability
  * in *owner, or STD_NOSPACE (table full) / STD_NOMEM / STD_SYSERR (no
- * randomness to be had).
+ * randomness to be had).  The owner capability's check field is the
+ * object's secret check itself, what a service that keeps its objects on
+ * disk stores and gives back to am_obj_restore after a restart.
  */
 errstat am_obj_create(struct am_objtab *tab, void *data, struct am_cap *owner);
+
+/*
+ * Put back object @obj with its secret @check and @data, as a service
+ * that keeps its objects on disk does at start-up, so that the
+ * capabilities it gave out before still work.  Object 0 takes @check for
+ * the super capability (its data stays NULL).  STD_OK, STD_ARGBAD (@obj
+ * past the table's size, a null check, or @obj already live), STD_NOMEM.
+ * Restoring in increasing object order costs constant time each.
+ */
+errstat am_obj_restore(struct am_objtab *tab, uint32_t obj,
+		       const struct am_port *check, void *data);
 
 /*
  * Look up the object @priv names and check that it grants every right in

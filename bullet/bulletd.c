@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bulletd: the Bullet file server.  It formats a store (--init), or opens
+ * one, refusing a damaged store, and serves bullet.ail from it with one
+ * thread until killed.  Killing it at any moment is safe: see service.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "bullet.h"
+
+struct config {
+	const char	*store;
+	const char	*capfile;
+	uint64_t	cache;
+	unsigned long	lifetime;
+	int		direct;
+	uint64_t	init;		/* --init: the store's size */
+	unsigned long	files;
+	int		force;
+	int		verbose;
+};
+
+static const char help[] =
+"usage: bulletd [-c FILE] [-s STORE] [-m BYTES] [-l CYCLES] [-d] [-w FILE]\n"
+"       bulletd --init SIZE [-f FILES] [--force] -s STORE\n"
+"Serve immutable files from STORE, a block device or a preallocated file,\n"
+"with the Bullet interface (bullet.ail).  Prints the server's capability\n"
+"on stdout, then answers requests until killed.  Refuses to start on a\n"
+"damaged store, naming the damage; bfsck(8) repairs it.\n"
+"  -c, --config FILE   read settings from FILE first (lines \"KEY VALUE\":\n"
+"                      store, cache, lifetime, direct yes|no, capfile)\n"
+"  -s, --store STORE   the store\n"
+"  -m, --cache BYTES   bound of the whole-file cache (default 256M;\n"
+"                      K, M, G suffixes; 0 turns it off)\n"
+"  -l, --lifetime N    std_age cycles a file survives untouched, 1 to 255\n"
+"                      (default 24)\n"
+"  -d, --direct        data bypasses the page cache (O_DIRECT)\n"
+"  -w, --capfile FILE  also write the capability to FILE (mode 0600)\n"
+"  -v, --verbose       log every create and delete\n"
+"  -i, --init SIZE     make a new store of SIZE bytes (K, M, G, T; 0 for\n"
+"                      a whole device) and exit, printing its capability\n"
+"  -f, --files N       with --init: room for N files (default one per\n"
+"                      64 KiB)\n"
+"      --force         with --init: overwrite an existing store\n"
+"The transport is chosen by AMOEBA_TRANSPORT (see libamoeba(3)).  Logs go\n"
+"to stderr, with <N> priorities when under systemd (JOURNAL_STREAM).\n"
+"Exit status: 1 if the store cannot be served, 2 for a usage error.\n";
+
+static int verbose;
+
+static void vlog(int level, const char *fmt, va_list ap)
+{
+	if (level >= LOG_DEBUG && !verbose)
+		return;
+	/* journald reads "<N>" as the priority; a terminal needs none. */
+	if (getenv("JOURNAL_STREAM"))
+		fprintf(stderr, "<%d>", level);
+	fputs("bulletd: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void blog(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(level, fmt, ap);
+	va_end(ap);
+}
+
+void bfatal(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(LOG_CRIT, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+static void usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "bulletd: %s%s\nTry 'bulletd --help'.\n", msg, arg);
+	exit(2);
+}
+
+/* "256M" and the like: false if it is no size. */
+static bool parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long n;
+	unsigned int shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	switch (*end) {
+	case 'T': case 't':
+		shift += 10;
+		/* fall through */
+	case 'G': case 'g':
+		shift += 10;
+		/* fall through */
+	case 'M': case 'm':
+		shift += 10;
+		/* fall through */
+	case 'K': case 'k':
+		shift += 10;
+		end++;
+		break;
+	}
+	if (errno || *end || (shift && n > (ULLONG_MAX >> shift)))
+		return false;
+	*out = (uint64_t)n << shift;
+	return true;
+}
+
+static unsigned long parse_num(const char *s, unsigned long max,
+			       const char *what)
+{
+	unsigned long n;
+	char *end;
+
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno || *end || *s < '0' || *s > '9' || !n || n > max)
+		usage(what, s);
+	return n;
+}
+
+static void set(struct config *c, const char *key, const char *val)
+{
+	if (!strcmp(key, "store")) {
+		c->store = val;
+	} else if (!strcmp(key, "capfile")) {
+		c->capfile = val;
+	} else if (!strcmp(key, "cache")) {
+		if (!parse_size(val, &c->cache))
+			usage("the cache needs a size such as 256M, not ", val);
+	} else if (!strcmp(key, "lifetime")) {
+		c->lifetime = parse_num(val, 255,
+					"the lifetime is 1 to 255 cycles, not ");
+	} else if (!strcmp(key, "direct")) {
+		if (strcmp(val, "yes") && strcmp(val, "no"))
+			usage("direct is yes or no, not ", val);
+		c->direct = !strcmp(val, "yes");
+	} else {
+		usage("unknown setting ", key);
+	}
+}
+
+/* KEY VALUE lines; # starts a comment.  Values live as long as we do. */
+static void read_config(struct config *c, const char *path)
+{
+	char line[PATH_MAX + 64], key[64], val[PATH_MAX];
+	unsigned int lineno = 0;
+	FILE *f = fopen(path, "r");
+	char *hash;
+	int n;
+
+	if (!f) {
+		fprintf(stderr, "bulletd: %s: %s\n", path, strerror(errno));
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		n = sscanf(line, "%63s %4095s", key, val);
+		if (n <= 0)
+			continue;
+		if (n != 2) {
+			fprintf(stderr, "bulletd: %s:%u: \"%s\" needs a value\n",
+				path, lineno, key);
+			exit(2);
+		}
+		set(c, key, strdup(val));
+	}
+	fclose(f);
+}
+
+static void parse_args(struct config *c, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "store", required_argument, NULL, 's' },
+		{ "cache", required_argument, NULL, 'm' },
+		{ "lifetime", required_argument, NULL, 'l' },
+		{ "direct", no_argument, NULL, 'd' },
+		{ "capfile", required_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "init", required_argument, NULL, 'i' },
+		{ "files", required_argument, NULL, 'f' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char opts[] = "c:s:m:l:dw:vi:f:h";
+	int ch;
+
+	/* The config file first, so that flags override it. */
+	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1)
+		if (ch == 'c')
+			read_config(c, optarg);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			break;
+		case 's':
+			set(c, "store", optarg);
+			break;
+		case 'm':
+			set(c, "cache", optarg);
+			break;
+		case 'l':
+			set(c, "lifetime", optarg);
+			break;
+		case 'd':
+			c->direct = 1;
+			break;
+		case 'w':
+			c->capfile = optarg;
+			break;
+		case 'v':
+			c->verbose = 1;
+			break;
+		case 'i':
+			if (!parse_size(optarg, &c->init))
+				usage("--init needs a size such as 1G, not ",
+				      optarg);
+			c->init |= 1ULL << 63;	/* given, even as 0 */
+			break;
+		case 'f':
+			c->files = parse_num(optarg, BS_SLOTS_MAX,
+					     "--files needs 1 to 16777215, not ");
+			break;
+		case 'F':
+			c->force = 1;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			exit(0);
+		default:
+			usage("unknown option", "");
+		}
+	}
+	if (optind < argc)
+		usage("unexpected operand ", argv[optind]);
+	if (!c->store)
+		usage("no store: give -s STORE or \"store\" in a config file",
+		      "");
+}
+
+static void print_cap(const struct config *c, const struct am_port *getport,
+		      const struct am_port *check)
+{
+	char text[AM_CAP_TEXTLEN + 1];
+	struct am_cap cap;
+	FILE *f;
+
+	am_fbox(getport, &cap.cap_port);
+	am_priv_encode(&cap.cap_priv, 0, AM_RIGHTS_ALL, check);
+	am_cap_format(&cap, text, sizeof(text));
+	printf("%s\n", text);
+	fflush(stdout);
+	if (!c->capfile)
+		return;
+	umask(077);
+	f = fopen(c->capfile, "w");
+	if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f))
+		bfatal("cannot write the capability to %s: %s", c->capfile,
+		       strerror(errno));
+}
+
+static void damage(void *arg, uint32_t slot, const char *what)
+{
+	(void)arg;
+	if (slot == UINT32_MAX)
+		blog(LOG_ERR, "store: %s", what);
+	else
+		blog(LOG_ERR, "store: slot %u (file %u): %s", slot, slot + 1,
+		     what);
+}
+
+static int init_store(const struct config *c)
+{
+	uint64_t size = c->init & ~(1ULL << 63);
+	struct bs_store st;
+	const char *why;
+	int err;
+
+	err = bs_format(c->store, size, (uint32_t)c->files, c->force, &why);
+	if (err) {
+		fprintf(stderr, "bulletd: cannot make a store at %s: %s (%s)\n",
+			c->store, why, strerror(-err));
+		return 1;
+	}
+	err = bs_open(&st, c->store, BS_RDONLY, damage, NULL);
+	if (err)
+		return 1;
+	blog(LOG_INFO, "made %s: %llu data blocks of %u bytes, %u files",
+	     c->store, (unsigned long long)st.alloc.free, BS_BLOCK,
+	     st.sb.nslots);
+	print_cap(c, &st.sb.getport, &st.sb.supercheck);
+	bs_close(&st);
+	return 0;
+}
+
+static size_t file_info(void *data, char *buf, size_t len, void *arg)
+{
+	struct bfile *f = data;
+	int n;
+
+	(void)arg;
+	if (f->kind == BF_FILE)
+		n = snprintf(buf, len, "bullet file, %llu bytes",
+			     (unsigned long long)f->size);
+	else
+		n = snprintf(buf, len, "bullet upload, %llu of %llu bytes",
+			     (unsigned long long)f->filled,
+			     (unsigned long long)f->size);
+	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
+}
+
+static size_t status(char *buf, size_t len, void *arg)
+{
+	const struct bs_store *st = &bullet.st;
+	int n;
+
+	(void)arg;
+	n = snprintf(buf, len,
+		     "bulletd: %llu files, %llu bytes; %llu of %llu blocks "
+		     "free, largest free extent %llu; cache %llu of %llu "
+		     "bytes, %llu hits, %llu misses",
+		     (unsigned long long)st->files,
+		     (unsigned long long)st->file_bytes,
+		     (unsigned long long)st->alloc.free,
+		     (unsigned long long)(bs_data_end(&st->sb) -
+					  st->sb.data_start),
+		     (unsigned long long)bs_alloc_largest(&st->alloc),
+		     (unsigned long long)bullet.cache.bytes,
+		     (unsigned long long)bullet.cache.max,
+		     (unsigned long long)bullet.cache.hits,
+		     (unsigned long long)bullet.cache.misses);
+	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
+}
+
+static void open_store(const struct config *c)
+{
+	struct am_port putport;
+	int err;
+
+	err = bs_open(&bullet.st, c->store, c->direct ? BS_DIRECT : 0,
+		      damage, NULL);
+	if (err == -EUCLEAN)
+		bfatal("%s is damaged (%u problems above): not serving it; "
+		       "bfsck -r %s repairs it", c->store,
+		       bullet.st.damage ? bullet.st.damage : 1, c->store);
+	if (err)
+		bfatal("cannot open %s: %s", c->store, strerror(-err));
+	am_fbox(&bullet.st.sb.getport, &putport);
+	bullet.svc.tab = am_objtab_new(&putport, bullet.st.sb.nslots,
+				       bullet_release);
+	if (!bullet.svc.tab ||
+	    am_objtab_lifetime(bullet.svc.tab, (unsigned int)c->lifetime) ||
+	    bc_init(&bullet.cache, bullet.st.sb.nslots, c->cache) ||
+	    bullet_restore())
+		bfatal("no memory for a table of %u files",
+		       bullet.st.sb.nslots);
+	bullet.svc.info = file_info;
+	bullet.svc.status = status;
+	blog(LOG_INFO, "serving %s: %llu files, %llu of %llu blocks free%s",
+	     c->store, (unsigned long long)bullet.st.files,
+	     (unsigned long long)bullet.st.alloc.free,
+	     (unsigned long long)(bs_data_end(&bullet.st.sb) -
+				  bullet.st.sb.data_start),
+	     c->direct ? ", O_DIRECT" : "");
+}
+
+static void serve(void)
+{
+	struct am_hdr hdr;
+	void *req, *rep;
+	size_t replen;
+	int32_t n;
+
+	/* Aligned, so that a b_create's bytes go to disk with O_DIRECT. */
+	if (posix_memalign(&req, BS_BLOCK, BULLET_REQ_MAX) ||
+	    posix_memalign(&rep, BS_BLOCK, BULLET_REP_MAX))
+		bfatal("no memory for the request buffers");
+	for (;;) {
+		memset(&hdr, 0, sizeof(hdr));
+		hdr.h_port = bullet.st.sb.getport;
+		n = getreq(&hdr, req, BULLET_REQ_MAX);
+		if (n < 0)
+			bfatal("getreq: %s", am_rpc_error());
+		replen = bullet_serve(&bullet_impl, &bullet.svc, &hdr, req,
+				      (size_t)n, rep, BULLET_REP_MAX);
+		/* A client that went away is its own problem, not ours. */
+		if (putrep(&hdr, rep, replen) != STD_OK)
+			blog(LOG_WARNING, "putrep: %s", am_rpc_error());
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct config c = { .cache = 256ULL << 20, .lifetime = AM_OBJ_LIFETIME };
+
+	parse_args(&c, argc, argv);
+	verbose = c.verbose;
+	if (c.init)
+		return init_store(&c);
+	open_store(&c);
+	print_cap(&c, &bullet.st.sb.getport, &bullet.st.sb.supercheck);
+	serve();
+	return 0;
+}
