@@ -15,10 +15,10 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
-.PHONY: all module lib progs userland ail host-tests check demo deps clean \
+.PHONY: all module lib progs userland ail bullet host-tests check demo deps clean \
 	checkpatch fuzz fuzz-build bench install
 
-all: module lib progs userland ail
+all: module lib progs userland ail bullet
 
 deps:
 	@sh scripts/install-deps.sh
@@ -54,10 +54,15 @@ userland:
 ail:
 	$(MAKE) -C ail BUILD=$(abspath $(BUILD))
 
+# The Bullet file server, bfsck and the put/get/del/bstat commands.
+bullet: userland ail
+	$(MAKE) -C bullet BUILD=$(abspath $(BUILD))
+
 # The library, headers, pkg-config file, commands and man pages, under
 # DESTDIR and PREFIX (default /usr/local).
-install: userland
+install: userland bullet
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) install
+	$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) install
 
 # The parser fuzzer (libFuzzer + ASan + UBSan); `make fuzz` runs it for
 # FUZZ_SECONDS (default 600) on a corpus kept in $(BUILD)/fuzz/corpus.
@@ -72,14 +77,15 @@ $(BUILD)/fuzz/fuzz_parse: flip/fuzz/fuzz_parse.c $(FLIP_SRCS) flip/*.h
 $(BUILD)/fuzz/mkseeds: flip/fuzz/mkseeds.c $(BUILD)/host/libflip.a
 	$(CC) $(CFLAGS_HOST) $< $(BUILD)/host/libflip.a -o $@
 
-fuzz-build: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
+fuzz-build: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds userland ail
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) fuzz
 	$(MAKE) -C ail BUILD=$(abspath $(BUILD)) fuzz
+	$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) fuzz
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.t
 
-host-tests: $(BUILD)/host/flip_engine_test progs userland ail fuzz-build
+host-tests: $(BUILD)/host/flip_engine_test progs userland ail bullet fuzz-build
 
 # Every tier, aggregated by prove; the last line is "N passed, N failed".
 check: deps host-tests
@@ -103,4 +109,5 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	-$(MAKE) -C tests/progs clean
 	-$(MAKE) -C userland BUILD=$(abspath $(BUILD)) clean
+	-$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) clean
 	rm -rf $(BUILD)

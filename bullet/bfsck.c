@@ -95,8 +95,8 @@ static unsigned int check_data(struct bs_store *st, bool repair, char *buf)
 		e = &st->slots[i].cur;
 		if (e->state != BS_LIVE || data_ok(st, e, buf))
 			continue;
-		printf("%s: slot %u (file %u): its %llu bytes fail their "
-		       "checksum%s\n", path, i, i + 1,
+		printf("%s: slot %u (file %u): its %llu bytes fail their checksum%s\n",
+		       path, i, i + 1,
 		       (unsigned long long)e->size,
 		       repair ? "; file removed" : "");
 		bad++;
@@ -147,8 +147,8 @@ static uint32_t repair_slots(struct bs_store *st, char *buf)
 			taken = !blocks ||
 				!bs_alloc_take(&st->alloc, e.start, blocks);
 			if (taken && data_ok(st, &e, buf)) {
-				printf("%s: slot %u (file %u): kept, its bytes "
-				       "match\n", path, slot, slot + 1);
+				printf("%s: slot %u (file %u): kept, its bytes match\n",
+				       path, slot, slot + 1);
 				continue;
 			}
 			if (taken && blocks)
@@ -207,8 +207,8 @@ int main(int argc, char **argv)
 			return FSCK_LEFT;
 		err = bs_restore_super(path, &why);
 		if (err) {
-			printf("%s: cannot restore the superblock from its "
-			       "copy: %s\n", path, why);
+			printf("%s: cannot restore the superblock from its copy: %s\n",
+			       path, why);
 			return FSCK_LEFT;
 		}
 		printf("%s: superblock restored from its copy\n", path);

@@ -342,9 +342,7 @@ static size_t status(char *buf, size_t len, void *arg)
 
 	(void)arg;
 	n = snprintf(buf, len,
-		     "bulletd: %llu files, %llu bytes; %llu of %llu blocks "
-		     "free, largest free extent %llu; cache %llu of %llu "
-		     "bytes, %llu hits, %llu misses",
+		     "bulletd: %llu files, %llu bytes; %llu of %llu blocks free, largest free extent %llu; cache %llu of %llu bytes, %llu hits, %llu misses",
 		     (unsigned long long)st->files,
 		     (unsigned long long)st->file_bytes,
 		     (unsigned long long)st->alloc.free,

@@ -95,7 +95,7 @@ done
 echo "# stock modules:$insmods"
 
 progargs=()
-for p in "$top"/tests/progs/* "$build"/userland/bin/*; do
+for p in "$top"/tests/progs/* "$build"/userland/bin/* "$build"/bullet/bin/*; do
 	[ -f "$p" ] && [ -x "$p" ] && [ "$(head -c 4 "$p")" = "$(printf '\177ELF')" ] &&
 		progargs+=(--bin "$p")
 done

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bulletd's state and the parts of the server that share it: the service
+ * (service.c), compaction (compact.c) and the main loop (bulletd.c).  One
+ * thread serves, so nothing here locks.
+ */
+#ifndef BULLET_BULLET_H
+#define BULLET_BULLET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <amoeba.h>
+
+#include "bullet_ail.h"
+#include "cache.h"
+#include "store.h"
+
+/* What an object of the table is: a file, or one being uploaded. */
+enum bfile_kind {
+	BF_FILE,
+	BF_UPLOAD,
+};
+
+struct bfile {
+	uint8_t		kind;		/* enum bfile_kind */
+	bool		on_disk;	/* a file whose table entry is live */
+	uint32_t	slot;		/* its table slot: object number - 1 */
+	uint64_t	start;		/* its extent, if size > 0 */
+	uint64_t	size;
+	uint32_t	crc;		/* of the bytes, or of those filled */
+	uint64_t	filled;		/* an upload's bytes so far */
+	uint64_t	last_off;	/* an upload's last b_fill, for a retry */
+	uint32_t	last_n;
+};
+
+struct bullet {
+	struct bs_store		st;
+	struct bcache		cache;
+	struct am_service	svc;
+	struct bfile		**files;	/* by slot, the live ones */
+	struct bs_extent	*pending;	/* freed, not yet durably */
+	uint32_t		npending, pending_room;
+	struct bullet_stats	stats;
+};
+
+extern struct bullet bullet;
+extern const struct bullet_impl bullet_impl;
+
+/* Log at a syslog level (LOG_ERR, ...) on stderr, as journald reads it. */
+void blog(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Log and exit: the disk failed where the table must not be left unsure. */
+void bfatal(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * Put the store's files (bullet.st, open) into the object table
+ * bullet.svc.tab and the cache's slot array: 0 or -ENOMEM.
+ */
+int bullet_restore(void);
+/* The object table's release: a file destroyed or aged away, or an upload. */
+void bullet_release(void *data);
+/* Sync, and give the extents freed before it to the allocator. */
+void bullet_sync(void);
+/*
+ * An extent of @blocks blocks: syncing pending frees and compacting if it
+ * must.  STD_OK and *start, or STD_NOSPACE.
+ */
+errstat bullet_extent(uint64_t blocks, uint64_t *start);
+/* Move files down so that free space gathers at the end.  Files moved. */
+uint64_t bullet_compact(void);
+
+#endif /* BULLET_BULLET_H */

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * get: copy a Bullet file's bytes to a file or to standard output.  A file
+ * is written under a temporary name beside it and renamed when whole, so
+ * that a get that fails, or is interrupted, leaves no partial file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bullet_ail.h"
+#include "bcmd.h"
+
+static const char help[] =
+"usage: get FILECAP [OUTPUT]\n"
+"Write the bytes of the Bullet file FILECAP, which needs the read right, to\n"
+"OUTPUT, or to standard output if OUTPUT is '-' or absent.  OUTPUT is\n"
+"written under a temporary name in its directory and renamed when whole,\n"
+"so that a failed get leaves no partial OUTPUT; a device or a FIFO is\n"
+"written in place.  A file of up to one message (1 MiB) takes one read.\n"
+"A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
+"Exit status: 0 on success, 1 if the file could not be read or written, 2\n"
+"for a usage error.  The transport is chosen by AMOEBA_TRANSPORT (see\n"
+"libamoeba(3)).\n";
+
+struct output {
+	const char	*name;		/* for messages */
+	char		*path;		/* to rename to; NULL: in place */
+	int		fd;
+};
+
+/* The temporary file, for a signal handler to remove: hence atomic. */
+static char *tmp_path;
+static atomic_bool tmp_live;
+
+static void on_signal(int sig)
+{
+	if (atomic_load(&tmp_live))
+		unlink(tmp_path);
+	/* SA_RESETHAND restored the default: end as the signal would. */
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/*
+ * A temporary file beside @path, ".NAME.XXXXXX", with the mode @path has,
+ * or else the one a new file gets.
+ */
+static int open_temp(struct output *out, const char *path,
+		     const struct stat *st)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	size_t len = strlen(path) + sizeof(".XXXXXX") + 1;
+	mode_t mode;
+
+	tmp_path = malloc(len);
+	if (!tmp_path) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return -1;
+	}
+	snprintf(tmp_path, len, "%.*s.%s.XXXXXX", (int)dirlen, path,
+		 path + dirlen);
+	catch_signals();
+	out->fd = mkstemp(tmp_path);
+	if (out->fd < 0) {
+		bcmd_syserr(path);
+		return -1;
+	}
+	atomic_store(&tmp_live, true);
+	if (st) {
+		mode = st->st_mode & 0777;
+	} else {
+		mode = umask(0);
+		umask(mode);
+		mode = 0666 & ~mode;
+	}
+	if (fchmod(out->fd, mode)) {
+		bcmd_syserr(tmp_path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Where the bytes go: standard output and devices as they come, a regular
+ * file (or one not there yet) by way of a temporary file.  A symbolic
+ * link is written through, as a shell's redirection would.
+ */
+static int open_output(struct output *out, const char *path)
+{
+	struct stat st;
+	char *real;
+
+	out->path = NULL;
+	if (!path || !strcmp(path, "-")) {
+		out->name = "standard output";
+		out->fd = STDOUT_FILENO;
+		return 0;
+	}
+	out->name = path;
+	if (stat(path, &st)) {
+		if (errno != ENOENT) {
+			bcmd_syserr(path);
+			return -1;
+		}
+		out->path = strdup(path);
+		if (!out->path) {
+			fprintf(stderr, "%s: out of memory\n", progname);
+			return -1;
+		}
+		return open_temp(out, path, NULL);
+	}
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		bcmd_syserr(path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		out->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (out->fd < 0) {
+			bcmd_syserr(path);
+			return -1;
+		}
+		return 0;
+	}
+	real = realpath(path, NULL);
+	if (!real) {
+		bcmd_syserr(path);
+		return -1;
+	}
+	out->path = real;
+	return open_temp(out, real, &st);
+}
+
+/* Make the temporary file OUTPUT: durable first, so a crash shows all. */
+static int finish_output(struct output *out)
+{
+	int fd = out->fd;
+
+	if (!out->path)
+		return 0;
+	/* EINVAL: a file system that cannot sync; the rename still holds. */
+	if (fsync(fd) && errno != EINVAL) {
+		bcmd_syserr(out->name);
+		return -1;
+	}
+	out->fd = -1;
+	if (close(fd)) {
+		bcmd_syserr(out->name);
+		return -1;
+	}
+	if (rename(tmp_path, out->path)) {
+		bcmd_syserr(out->name);
+		return -1;
+	}
+	atomic_store(&tmp_live, false);
+	return 0;
+}
+
+static void drop_output(struct output *out)
+{
+	if (!out->path || !atomic_load(&tmp_live))
+		return;
+	if (out->fd >= 0)
+		close(out->fd);
+	unlink(tmp_path);
+	atomic_store(&tmp_live, false);
+}
+
+/*
+ * Read the file into @out, one message a call.  Asking for a whole
+ * message, not just what remains, lets a file that grew be noticed too;
+ * either way its server is broken, as files never change.
+ */
+static int copy(const struct am_cap *cap, struct output *out, char *buf)
+{
+	char step[64];
+	uint64_t size, off;
+	uint32_t got;
+	errstat err;
+
+	err = b_size(cap, &size);
+	if (err != STD_OK) {
+		cmd_error("b_size", err);
+		return -1;
+	}
+	for (off = 0; off < size; off += got) {
+		snprintf(step, sizeof(step), "b_read at byte %" PRIu64, off);
+		err = b_read(cap, off, BULLET_MSG_MAX, &got, buf);
+		if (err != STD_OK) {
+			cmd_error(step, err);
+			return -1;
+		}
+		if (got == 0) {
+			fprintf(stderr, "%s: %s: the file ended before its size of %" PRIu64 " bytes: a broken server\n",
+				progname, step, size);
+			return -1;
+		}
+		if (got > size - off) {
+			fprintf(stderr, "%s: %s: the file went on past its size of %" PRIu64 " bytes: a broken server\n",
+				progname, step, size);
+			return -1;
+		}
+		if (bcmd_write_all(out->fd, buf, got)) {
+			/* A reader that stopped early wants no message. */
+			if (errno != EPIPE)
+				bcmd_syserr(out->name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int first = cmd_init(argc, argv, help, 1, 2);
+	struct output out;
+	struct am_cap cap;
+	char *buf;
+
+	cmd_cap(argv[first], &cap);
+	buf = malloc(BULLET_MSG_MAX);
+	if (!buf) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return EXIT_FAIL;
+	}
+	if (open_output(&out, first + 1 < argc ? argv[first + 1] : NULL)) {
+		drop_output(&out);
+		return EXIT_FAIL;
+	}
+	if (copy(&cap, &out, buf) || finish_output(&out)) {
+		drop_output(&out);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * put: store a file on a Bullet server and print its capability.  A file
+ * of one message is made by one b_create; a larger one by b_begin, b_fill
+ * in order and b_commit, read a part at a time, so that how large a file
+ * can be is bounded by the store and not by this program's memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bullet_ail.h"
+#include "bcmd.h"
+
+/*
+ * The bytes of each b_fill: as many as one carries, rounded down to whole
+ * 4 KiB blocks so that every fill but the last ends on a block boundary
+ * of the store and the server need not read back a block it half wrote.
+ */
+#define CHUNK		(BULLET_FILL_MAX & ~4095u)
+/* bullet.ail lets the last b_fill be sent again: ride out a lost reply. */
+#define FILL_TRIES	3
+/* A terminal is slow: redraw the progress bar at most every 0.1 s. */
+#define BAR_NS		100000000LL
+#define BAR_WIDTH	20
+
+static const char help[] =
+"usage: put [-q] SERVER [FILE]\n"
+"Store FILE (standard input if FILE is '-' or absent) as a new file of the\n"
+"Bullet server whose super capability is SERVER, which needs the create\n"
+"right, and print the new file's capability.  Files are immutable: the\n"
+"file appears whole, or, if put fails, not at all.  Standard input larger\n"
+"than one message (1 MiB) is first copied to a temporary file in $TMPDIR\n"
+"(default /tmp) to learn its size.\n"
+"  -q  draw no progress bar (by default one is drawn on standard error for a\n"
+"      file larger than 1 MiB when standard error is a terminal)\n"
+"A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
+"Exit status: 0 on success, 1 if the file could not be read or stored, 2\n"
+"for a usage error.  The transport is chosen by AMOEBA_TRANSPORT (see\n"
+"libamoeba(3)).\n";
+
+/* Where the bytes of a file larger than one message are read from. */
+struct source {
+	const char	*name;		/* for messages */
+	int		fd;
+	off_t		start;		/* its first byte; -1: size unknown */
+	uint64_t	size;
+};
+
+struct progress {
+	bool		on;
+	bool		drawn;		/* a line to end before a message */
+	uint64_t	total;
+	struct timespec	t0;
+	int64_t		last;		/* ns after t0 of the last drawing */
+};
+
+/*
+ * Read up to @len bytes, fewer only at the end of the file: at @off with
+ * pread, or from the current position if @off is negative, as a pipe or a
+ * terminal must be read.  The count read, or -1 with errno set.
+ */
+static ssize_t read_upto(int fd, char *buf, size_t len, off_t off)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		if (off < 0)
+			n = read(fd, buf + done, len - done);
+		else
+			n = pread(fd, buf + done, len - done,
+				  off + (off_t)done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+static int64_t ns_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t0->tv_sec) * 1000000000 +
+	       (now.tv_nsec - t0->tv_nsec);
+}
+
+static void progress_start(struct progress *pg, bool on, uint64_t total)
+{
+	pg->on = on;
+	pg->drawn = false;
+	pg->total = total;
+	pg->last = 0;
+	clock_gettime(CLOCK_MONOTONIC, &pg->t0);
+}
+
+static void progress_draw(struct progress *pg, uint64_t done)
+{
+	char bar[BAR_WIDTH + 1];
+	double frac, mbs;
+	size_t full;
+	int64_t ns;
+
+	if (!pg->on || !pg->total)
+		return;
+	ns = ns_since(&pg->t0);
+	if (pg->drawn && done < pg->total && ns - pg->last < BAR_NS)
+		return;
+	frac = (double)done / (double)pg->total;
+	full = (size_t)(frac * BAR_WIDTH);
+	memset(bar, '#', full);
+	memset(bar + full, '.', BAR_WIDTH - full);
+	bar[BAR_WIDTH] = '\0';
+	mbs = ns > 0 ? (double)done * 1e3 / (double)ns : 0.0;
+	fprintf(stderr, "\r[%s] %3u%% %" PRIu64 "/%" PRIu64 " bytes %7.1f MB/s",
+		bar, (unsigned int)(frac * 100), done, pg->total, mbs);
+	pg->drawn = true;
+	pg->last = ns;
+}
+
+/* End the bar's line, before a message or at the end. */
+static void progress_end(struct progress *pg)
+{
+	if (pg->drawn)
+		fputc('\n', stderr);
+	pg->drawn = false;
+	pg->on = false;
+}
+
+/*
+ * Open @path ("-": standard input).  A regular file larger than a message
+ * is read in place, its size known; any other file, and a regular one
+ * that says it is small (those of /proc say 0), is read to its end.
+ */
+static int open_input(const char *path, struct source *src)
+{
+	struct stat st;
+	off_t at;
+
+	src->start = -1;
+	src->size = 0;
+	if (!strcmp(path, "-")) {
+		src->name = "standard input";
+		src->fd = STDIN_FILENO;
+	} else {
+		src->name = path;
+		src->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (src->fd < 0) {
+			bcmd_syserr(path);
+			return -1;
+		}
+	}
+	if (fstat(src->fd, &st)) {
+		bcmd_syserr(src->name);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	/* Standard input may be a file some way read already. */
+	at = lseek(src->fd, 0, SEEK_CUR);
+	if (at >= 0 && st.st_size - at > BULLET_MSG_MAX) {
+		src->start = at;
+		src->size = (uint64_t)(st.st_size - at);
+	}
+	return 0;
+}
+
+/*
+ * A file of unknown size larger than a message, @n bytes of it in @buf
+ * (room for BULLET_MSG_MAX + 1): b_begin needs the size first, so copy it
+ * all to an unlinked temporary file, and read that instead.
+ */
+static int spool(struct source *src, char *buf, size_t n)
+{
+	const char *dir = getenv("TMPDIR");
+	uint64_t size = 0;
+	size_t len;
+	char *path;
+	ssize_t got;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	len = strlen(dir) + sizeof("/put.XXXXXX");
+	path = malloc(len);
+	if (!path) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return -1;
+	}
+	snprintf(path, len, "%s/put.XXXXXX", dir);
+	fd = mkstemp(path);
+	if (fd < 0) {
+		fprintf(stderr, "%s: temporary file in %s: %s\n", progname,
+			dir, strerror(errno));
+		free(path);
+		return -1;
+	}
+	unlink(path);
+	free(path);
+	do {
+		if (bcmd_write_all(fd, buf, n)) {
+			bcmd_syserr("temporary file");
+			goto fail;
+		}
+		size += n;
+		got = read_upto(src->fd, buf, BULLET_MSG_MAX, -1);
+		if (got < 0) {
+			bcmd_syserr(src->name);
+			goto fail;
+		}
+		n = (size_t)got;
+	} while (n);
+	src->name = "temporary file";
+	src->fd = fd;
+	src->start = 0;
+	src->size = size;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+static errstat fill(const struct am_cap *up, uint64_t off, uint32_t n,
+		    const char *buf)
+{
+	errstat err;
+	int i;
+
+	/* RPC_FAILURE may mean it ran and the reply was lost: send again. */
+	for (i = 0; i < FILL_TRIES; i++) {
+		err = b_fill(up, off, n, buf);
+		if (err != RPC_FAILURE)
+			break;
+	}
+	return err;
+}
+
+/*
+ * Give up a failed upload now rather than leave its extent reserved until
+ * the server forgets it.  Not after a failed call: the server is likely
+ * gone, and forgets the upload in time anyway.
+ */
+static void abandon(const struct am_cap *up, errstat why)
+{
+	if (why < 0 && why > STD_CAPBAD)
+		return;
+	(void)std_destroy(up);
+}
+
+/* A file larger than one message, from @src, into *file. */
+static int upload(const struct am_cap *server, const struct source *src,
+		  char *buf, struct progress *pg, struct am_cap *file)
+{
+	char step[64];
+	struct am_cap up;
+	uint64_t off;
+	uint32_t n;
+	ssize_t got;
+	errstat err;
+
+	err = b_begin(server, src->size, &up);
+	if (err != STD_OK) {
+		cmd_error("b_begin", err);
+		return EXIT_FAIL;
+	}
+	progress_draw(pg, 0);
+	for (off = 0; off < src->size; off += n) {
+		n = src->size - off < CHUNK ? (uint32_t)(src->size - off) :
+		    CHUNK;
+		got = read_upto(src->fd, buf, n, src->start + (off_t)off);
+		if (got != (ssize_t)n) {
+			progress_end(pg);
+			if (got < 0)
+				bcmd_syserr(src->name);
+			else
+				fprintf(stderr, "%s: %s: ended after %" PRIu64 " of %" PRIu64 " bytes: changed while being read?\n",
+					progname, src->name, off + (uint64_t)got,
+					src->size);
+			abandon(&up, STD_OK);
+			return EXIT_FAIL;
+		}
+		err = fill(&up, off, n, buf);
+		if (err != STD_OK) {
+			progress_end(pg);
+			snprintf(step, sizeof(step), "b_fill at byte %" PRIu64,
+				 off);
+			cmd_error(step, err);
+			abandon(&up, err);
+			return EXIT_FAIL;
+		}
+		progress_draw(pg, off + n);
+	}
+	err = b_commit(&up, file);
+	progress_end(pg);
+	if (err != STD_OK) {
+		cmd_error("b_commit", err);
+		abandon(&up, err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int print_cap(const struct am_cap *file)
+{
+	char text[AM_CAP_TEXTLEN + 1];
+
+	am_cap_format(file, text, sizeof(text));
+	printf("%s\n", text);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	/* Nobody can name the file without its capability: take it back. */
+	bcmd_syserr("standard output");
+	(void)std_destroy(file);
+	return EXIT_FAIL;
+}
+
+int main(int argc, char **argv)
+{
+	struct am_cap server, file;
+	struct progress pg;
+	struct source src;
+	bool quiet;
+	errstat err;
+	ssize_t n;
+	char *buf;
+	int first;
+
+	first = bcmd_init(argc, argv, help, "q", &quiet, 1, 2);
+	cmd_cap(argv[first], &server);
+	/* One more than a message, to tell whether input fits in one. */
+	buf = malloc(BULLET_MSG_MAX + 1);
+	if (!buf) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return EXIT_FAIL;
+	}
+	if (open_input(first + 1 < argc ? argv[first + 1] : "-", &src))
+		return EXIT_FAIL;
+	if (src.start < 0) {
+		n = read_upto(src.fd, buf, BULLET_MSG_MAX + 1, -1);
+		if (n < 0) {
+			bcmd_syserr(src.name);
+			return EXIT_FAIL;
+		}
+		if (n <= BULLET_MSG_MAX) {
+			err = b_create(&server, (uint32_t)n, buf, &file);
+			if (err != STD_OK) {
+				cmd_error("b_create", err);
+				return EXIT_FAIL;
+			}
+			return print_cap(&file);
+		}
+		if (spool(&src, buf, (size_t)n))
+			return EXIT_FAIL;
+	}
+	progress_start(&pg, !quiet && isatty(STDERR_FILENO), src.size);
+	if (upload(&server, &src, buf, &pg, &file) != EXIT_OK)
+		return EXIT_FAIL;
+	return print_cap(&file);
+}
