@@ -30,7 +30,7 @@ struct config {
 };
 
 static const char help[] =
-"usage: bulletd [-c FILE] [-s STORE] [-m BYTES] [-l CYCLES] [-d] [-w FILE]\n"
+"usage: bulletd [-c FILE] [-s STORE] [-m BYTES] [-l CYCLES] [-D] [-w FILE]\n"
 "       bulletd --init SIZE [-f FILES] [--force] -s STORE\n"
 "Serve immutable files from STORE, a block device or a preallocated file,\n"
 "with the Bullet interface (bullet.ail).  Prints the server's capability\n"
@@ -43,7 +43,8 @@ static const char help[] =
 "                      K, M, G suffixes; 0 turns it off)\n"
 "  -l, --lifetime N    std_age cycles a file survives untouched, 1 to 255\n"
 "                      (default 24)\n"
-"  -d, --direct        data bypasses the page cache (O_DIRECT)\n"
+"  -D, --no-direct     all data through the page cache; by default files\n"
+"                      of 64 KiB and more bypass it (O_DIRECT)\n"
 "  -w, --capfile FILE  also write the capability to FILE (mode 0600)\n"
 "  -v, --verbose       log every create and delete\n"
 "  -i, --init SIZE     make a new store of SIZE bytes (K, M, G, T; 0 for\n"
@@ -198,7 +199,7 @@ static void parse_args(struct config *c, int argc, char **argv)
 		{ "store", required_argument, NULL, 's' },
 		{ "cache", required_argument, NULL, 'm' },
 		{ "lifetime", required_argument, NULL, 'l' },
-		{ "direct", no_argument, NULL, 'd' },
+		{ "no-direct", no_argument, NULL, 'D' },
 		{ "capfile", required_argument, NULL, 'w' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "init", required_argument, NULL, 'i' },
@@ -207,7 +208,7 @@ static void parse_args(struct config *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char opts[] = "c:s:m:l:dw:vi:f:h";
+	static const char opts[] = "c:s:m:l:Dw:vi:f:h";
 	int ch;
 
 	/* The config file first, so that flags override it. */
@@ -228,8 +229,8 @@ static void parse_args(struct config *c, int argc, char **argv)
 		case 'l':
 			set(c, "lifetime", optarg);
 			break;
-		case 'd':
-			c->direct = 1;
+		case 'D':
+			c->direct = 0;
 			break;
 		case 'w':
 			c->capfile = optarg;
@@ -385,7 +386,7 @@ static void open_store(const struct config *c)
 	     (unsigned long long)bullet.st.alloc.free,
 	     (unsigned long long)(bs_data_end(&bullet.st.sb) -
 				  bullet.st.sb.data_start),
-	     c->direct ? ", O_DIRECT" : "");
+	     bullet.st.dfd != bullet.st.fd ? ", O_DIRECT from 64 KiB" : "");
 }
 
 static void serve(void)
@@ -415,7 +416,11 @@ static void serve(void)
 
 int main(int argc, char **argv)
 {
-	struct config c = { .cache = 256ULL << 20, .lifetime = AM_OBJ_LIFETIME };
+	struct config c = {
+		.cache = 256ULL << 20,
+		.lifetime = AM_OBJ_LIFETIME,
+		.direct = 1,
+	};
 
 	parse_args(&c, argc, argv);
 	verbose = c.verbose;

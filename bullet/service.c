@@ -104,6 +104,7 @@ void bullet_release(void *data)
 		bc_drop(&bullet.cache, f->slot);
 		bullet.files[f->slot] = NULL;
 		bullet.stats.deletes++;
+		blog(LOG_DEBUG, "file %u deleted", f->slot + 1);
 	} else if (f->kind == BF_UPLOAD) {
 		bullet.stats.uploads--;
 	}
@@ -175,6 +176,8 @@ static errstat commit(struct bfile *f, struct am_cap *cap)
 	f->on_disk = true;
 	bullet.files[f->slot] = f;
 	bullet.stats.creates++;
+	blog(LOG_DEBUG, "file %u made: %llu bytes at block %llu", f->slot + 1,
+	     (unsigned long long)f->size, (unsigned long long)f->start);
 	*cap = owner;
 	return STD_OK;
 }

@@ -9,7 +9,9 @@
 #     (default 20), seeded by the interfaces and tests in ail/;
 #   - the server stubs ail generates, on ail/tests/ok/types.ail
 #     (userland/fuzz/fuzz_stubs.c), for FUZZ_STUBS_SECONDS (default 20),
-#     seeded by a request of each command's smallest size.
+#     seeded by a request of each command's smallest size;
+#   - the Bullet store's superblock and file-table loader
+#     (bullet/fuzz/fuzz_table.c), for FUZZ_TABLE_SECONDS (default 20).
 # Any crash, sanitizer report or failed invariant is a `not ok`, with the
 # reproducer's path.
 set -eu
@@ -72,4 +74,17 @@ for seed in 0:0 1:30 2:0 3:0 4:4 5:8 6:52 7:39 8:0; do
 done
 fuzz fuzz_stubs "$build/userland/fuzz/fuzz_stubs" \
 	"${FUZZ_STUBS_SECONDS:-20}" "$stubseeds" 16384 "generated server stubs"
+# Seed: the superblock and table of a store just made.
+tableseeds=$build/fuzz/table-corpus
+mkdir -p "$tableseeds"
+if [ -x "$build/bullet/bin/bulletd" ]; then
+	store=$(mktemp /tmp/fuzz-store.XXXXXX)
+	"$build/bullet/bin/bulletd" --init 1M --files 16 --force -s "$store" \
+		>/dev/null 2>&1 &&
+		{ head -c 64 "$store"; tail -c +4097 "$store" | head -c 2048; } \
+		>"$tableseeds/seed-empty"
+	rm -f "$store"
+fi
+fuzz fuzz_table "$build/bullet/fuzz/fuzz_table" \
+	"${FUZZ_TABLE_SECONDS:-20}" "$tableseeds" 16384 "Bullet table loader"
 echo "1..$n"
