@@ -16,9 +16,13 @@
 #     (veth's largest; loopback's is 65536): FLIP fragments to the link's
 #     MTU, while TCP hands the device 64 KiB segments whatever the MTU
 #     (GSO), so this shows what per-packet cost takes at 1500.  Their
-#     RESULT lines name the path with "@64k".
-# Prints "bench: ..." lines describing the run and one RESULT line per
-# measurement (see am_lat --help); exits non-zero if any measurement fails.
+#     RESULT lines name the path with "@64k";
+#   - the Bullet server (before the MTU change): creates/s and reads/s of
+#     4 KiB files, MB/s of 1 MiB files made and read from its cache, and
+#     1 MiB replies of a bare libamoeba server on the same path (bload).
+# Prints "bench: ..." lines describing the run, one RESULT line per
+# am_lat measurement (see am_lat --help) and one BULLET line per Bullet
+# figure; exits non-zero if any measurement fails.
 #
 # Environment: IP (full iproute2), PROGS (test programs), MODDIR
 # (amoeba.ko); ITERS, WARMUP, BIG_ITERS, BIG_WARMUP, MIB_ITERS, MIB_WARMUP
@@ -103,6 +107,31 @@ client amoeba-mib-echo 600 client-amoeba -p "$P" -n "$MIB_ITERS" \
 	-w "$MIB_WARMUP" -s $MIB
 client stream-warmup 60 client-tcp-stream -a "$SRV:7002" -b 33554432 >/dev/null
 client stream 120 client-tcp-stream -a "$SRV:7002" -b "$STREAM_BYTES"
+
+# The Bullet server in hostB, bload in hostA, through libamoeba's kernel
+# transport; then bload's 1 MiB sink on the same path, the bulk RPC
+# figure a cached 1 MiB read is judged against.  BULLET lines.
+bullet() {
+	name=$1 limit=$2
+	shift 2
+	timeout "$limit" "$IP" netns exec hostA env AMOEBA_TRANSPORT=kernel \
+		"$PROGS/bload" "$@" >"$T/$name.out" 2>&1 ||
+		{ cat "$T/$name.out" >&2; die "bload $1 ($name) failed"; }
+	sed -n 's/^RESULT /BULLET /p' "$T/$name.out"
+}
+"$PROGS/bulletd" --init 192M --files 8192 -s "$T/store" >"$T/bcap" 2>&1 ||
+	{ cat "$T/bcap" >&2; die "bulletd --init failed"; }
+"$IP" netns exec hostB env AMOEBA_TRANSPORT=kernel "$PROGS/bulletd" \
+	-s "$T/store" >"$T/bulletd.out" 2>"$T/bulletd.err" &
+pids="$pids $!"
+wait_line "$T/bulletd.out" $! || { cat "$T/bulletd.err" >&2; die "bulletd failed"; }
+"$IP" netns exec hostB env AMOEBA_TRANSPORT=kernel "$PROGS/bload" sink \
+	>"$T/sink.out" 2>"$T/sink.err" &
+pids="$pids $!"
+wait_line "$T/sink.out" $! || { cat "$T/sink.err" >&2; die "bload sink failed"; }
+echo "bench: Bullet: bulletd in hostB (store in tmpfs, cache 256 MiB), bload in hostA"
+bullet bullet 600 bench "$(head -n 1 "$T/bulletd.out")"
+bullet bullet-rpc 300 rpc "$(head -n 1 "$T/sink.out")"
 
 for h in $HOSTS; do
 	in_ns "$h" "$IP" link set eth0 mtu 65535 &&
