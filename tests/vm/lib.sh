@@ -200,3 +200,44 @@ start_server() {
 	spid=$!
 	pids="$pids $spid"
 }
+
+# new_sport: $CLIENT and $SERVER, the command prefixes that run a program
+# where the clients run and where the server runs, over $TRANSPORT.  Over
+# UDP the server listens on $SPORT, the clients' peer: a random port (call
+# again for another if that one is taken).
+new_sport() {
+	SPORT=$((20000 + 0x$(head -c 2 /dev/urandom | od -An -tx1 | tr -d ' \n') % 40000))
+	if [ "$TRANSPORT" = udp ]; then
+		CLIENT="env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PEERS=127.0.0.1:$SPORT"
+		SERVER="env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PORT=$SPORT"
+	else
+		CLIENT="$IP netns exec hostA env AMOEBA_TRANSPORT=kernel"
+		SERVER="$IP netns exec hostB env AMOEBA_TRANSPORT=kernel"
+	fi
+}
+
+# flip_check CAP: the same capability with the last bit of its check
+# field inverted.
+flip_check() {
+	last=$(echo "$1" | cut -c35)
+	case $last in
+	[0-9]) d=$((last ^ 1)) ;;
+	*) d=$(printf '%x' $((0x$last ^ 1))) ;;
+	esac
+	echo "$1" | cut -c1-34 | tr -d '\n'
+	echo "$d"
+}
+
+# finish: unload the module (a point of its own over the kernel
+# transport), remove $T, print the plan and exit 0.
+finish() {
+	if [ "$TRANSPORT" = kernel ]; then
+		cleanup
+		rmmod amoeba
+		tap $? "rmmod amoeba"
+	fi
+	cleanup
+	rm -rf "$T"
+	echo "1..$n"
+	exit 0
+}
