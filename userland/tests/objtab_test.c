@@ -441,6 +441,69 @@ static void test_aging(void **state)
 	assert_int_equal(atomic_load(&releases), 4);
 }
 
+static void test_lifetime(void **state)
+{
+	static const unsigned int bad[] = { 0, 256, 1000, UINT32_MAX };
+	struct am_objtab *tab = tab_new(8);
+	struct am_priv old, a, b;
+	struct rec r[3];
+	size_t i;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	/* Made before the change: it keeps AM_OBJ_LIFETIME until touched. */
+	old = make(tab, &r[0]);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(am_objtab_lifetime(tab, bad[i]), STD_ARGBAD);
+	assert_int_equal(am_objtab_lifetime(tab, 2), STD_OK);
+	/* A refusal leaves the lifetime as it was. */
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(am_objtab_lifetime(tab, bad[i]), STD_ARGBAD);
+	a = make(tab, &r[1]);
+	b = make(tab, &r[2]);
+	assert_int_equal(am_objtab_age(tab), 0);
+	assert_int_equal(am_obj_touch(tab, &b), STD_OK);
+	/* a, untouched, is gone after two cycles; b was touched. */
+	assert_int_equal(am_objtab_age(tab), 1);
+	assert_int_equal(am_obj_get(tab, &a, 0, NULL, NULL), STD_CAPBAD);
+	assert_int_equal(am_obj_touch(tab, &a), STD_CAPBAD);
+	assert_int_equal(atomic_load(&r[1].released), 1);
+	assert_int_equal(atomic_load(&releases), 1);
+	assert_int_equal(try_get(tab, b, AM_RIGHTS_ALL), STD_OK);
+	assert_int_equal(try_get(tab, old, AM_RIGHTS_ALL), STD_OK);
+	assert_int_equal(am_objtab_count(tab), 2);
+	/* b's touch gave it two cycles, no more. */
+	assert_int_equal(am_objtab_age(tab), 1);
+	assert_int_equal(try_get(tab, b, 0), STD_CAPBAD);
+	assert_int_equal(atomic_load(&r[2].released), 1);
+	assert_int_equal(atomic_load(&r[1].released), 1);
+
+	/* A touch gives the object made before the change two cycles too. */
+	assert_int_equal(try_get(tab, old, 0), STD_OK);
+	assert_int_equal(am_obj_touch(tab, &old), STD_OK);
+	assert_int_equal(am_objtab_age(tab), 0);
+	assert_int_equal(am_objtab_age(tab), 1);
+	assert_int_equal(am_objtab_count(tab), 0);
+	assert_int_equal(atomic_load(&r[0].released), 1);
+	assert_int_equal(atomic_load(&releases), 3);
+
+	/* The bounds themselves are good. */
+	assert_int_equal(am_objtab_lifetime(tab, 1), STD_OK);
+	a = make(tab, NULL);
+	assert_int_equal(am_objtab_age(tab), 1);
+	assert_int_equal(try_get(tab, a, 0), STD_CAPBAD);
+	assert_int_equal(am_objtab_lifetime(tab, 255), STD_OK);
+	a = make(tab, NULL);
+	age_expect(tab, 254, 0);
+	assert_int_equal(try_get(tab, a, 0), STD_OK);
+	assert_int_equal(am_objtab_age(tab), 1);
+	assert_int_equal(atomic_load(&releases), 5);
+	am_objtab_free(tab);
+	assert_int_equal(atomic_load(&releases), 5);
+	for (i = 0; i < ARRAY_SIZE(r); i++)
+		assert_int_equal(atomic_load(&r[i].released), 1);
+}
+
 static void test_limits(void **state)
 {
 	struct am_objtab *tab = tab_new(3);
@@ -1138,6 +1201,218 @@ static void test_serve_combad(void **state)
 	am_objtab_free(tab);
 }
 
+/* Put back the object of owner capability @owner, under its check. */
+static errstat restore_owner(struct am_objtab *tab, const struct am_cap *owner,
+			     void *data)
+{
+	return am_obj_restore(tab, am_priv_object(&owner->cap_priv),
+			      &owner->cap_priv.prv_random, data);
+}
+
+/* @priv is valid in @tab, naming @data with exactly @rights. */
+static void expect_obj(struct am_objtab *tab, struct am_priv priv,
+		       void *data, uint8_t rights)
+{
+	uint8_t granted = 0;
+	void *got = &got;
+
+	assert_int_equal(am_obj_get(tab, &priv, rights, &got, &granted),
+			 STD_OK);
+	am_obj_put(tab, &priv);
+	assert_ptr_equal(got, data);
+	assert_int_equal(granted, rights);
+}
+
+/* A service restarts: the capabilities it gave out still work. */
+static void test_restore(void **state)
+{
+	static const struct am_port null_check;
+	struct am_objtab *a = tab_new(16), *b;
+	struct am_service svc = { .tab = NULL };
+	struct am_cap own[6], sa, sb, q2, cap;
+	struct am_priv q1, qs, f;
+	const struct am_port *check;
+	uint32_t obj, seen = 0;
+	struct rec r[6];
+	size_t i;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	/* Before: five objects, and capabilities given out for them. */
+	for (i = 1; i < ARRAY_SIZE(own); i++) {
+		assert_int_equal(am_obj_create(a, NULL, &own[i]), STD_OK);
+		assert_int_equal(am_priv_object(&own[i].cap_priv), i);
+	}
+	am_objtab_supercap(a, &sa);
+	q1 = narrow(a, own[1].cap_priv, AM_RGT_READ);
+	assert_int_equal(am_cap_restrict_owner(&own[2],
+					       AM_RGT_READ | AM_RGT_DELETE,
+					       &q2), STD_OK);
+	qs = narrow(a, sa.cap_priv, AM_RGT_READ);
+	am_objtab_free(a);
+
+	/* After, with 3 and 4 gone meanwhile: a fresh table knows nothing. */
+	b = tab_new(16);
+	svc.tab = b;
+	am_objtab_supercap(b, &sb);
+	assert_memory_not_equal(&sb, &sa, sizeof(sa));
+	assert_int_equal(try_get(b, sa.cap_priv, 0), STD_CAPBAD);
+	assert_int_equal(try_get(b, own[1].cap_priv, 0), STD_CAPBAD);
+	/* Object 0 takes the check alone: its data stays NULL. */
+	assert_int_equal(am_obj_restore(b, 0, &sa.cap_priv.prv_random, &r[0]),
+			 STD_OK);
+	for (i = 1; i < ARRAY_SIZE(own); i++)
+		if (i != 3 && i != 4)
+			assert_int_equal(restore_owner(b, &own[i], &r[i]),
+					 STD_OK);
+	assert_int_equal(am_objtab_count(b), 3);
+	am_objtab_supercap(b, &sb);
+	assert_memory_equal(&sb, &sa, sizeof(sa));
+	expect_obj(b, sa.cap_priv, NULL, AM_RIGHTS_ALL);
+	expect_obj(b, qs, NULL, AM_RGT_READ);
+	expect_obj(b, own[1].cap_priv, &r[1], AM_RIGHTS_ALL);
+	expect_obj(b, q1, &r[1], AM_RGT_READ);
+	assert_int_equal(try_get(b, q1, AM_RGT_DELETE), STD_DENIED);
+	expect_obj(b, own[2].cap_priv, &r[2], AM_RIGHTS_ALL);
+	expect_obj(b, q2.cap_priv, &r[2], AM_RGT_READ | AM_RGT_DELETE);
+	expect_obj(b, own[5].cap_priv, &r[5], AM_RIGHTS_ALL);
+	assert_int_equal(try_get(b, own[3].cap_priv, 0), STD_CAPBAD);
+	assert_int_equal(try_get(b, own[4].cap_priv, 0), STD_CAPBAD);
+	/* The table restricts as the old one did. */
+	f = narrow(b, own[1].cap_priv, AM_RGT_READ);
+	assert_memory_equal(&f, &q1, sizeof(f));
+	f = narrow(b, sb.cap_priv, AM_RGT_READ);
+	assert_memory_equal(&f, &qs, sizeof(f));
+	/* Each secret is its own object's. */
+	assert_int_equal(am_priv_encode(&f, 5, AM_RIGHTS_ALL,
+					&own[2].cap_priv.prv_random), STD_OK);
+	expect_forged(b, f);
+
+	/* Live objects, null checks and numbers past the end: refused. */
+	assert_int_equal(restore_owner(b, &own[2], &r[3]), STD_ARGBAD);
+	assert_int_equal(restore_owner(b, &own[1], NULL), STD_ARGBAD);
+	assert_int_equal(am_obj_restore(b, 2, &own[3].cap_priv.prv_random,
+					&r[3]), STD_ARGBAD);
+	assert_int_equal(am_obj_restore(b, 3, &null_check, &r[3]), STD_ARGBAD);
+	assert_int_equal(am_obj_restore(b, 0, &null_check, NULL), STD_ARGBAD);
+	check = &own[3].cap_priv.prv_random;
+	assert_int_equal(am_obj_restore(b, 17, check, &r[3]), STD_ARGBAD);
+	assert_int_equal(am_obj_restore(b, AM_OBJ_MAX + 1, check, &r[3]),
+			 STD_ARGBAD);
+	assert_int_equal(am_obj_restore(b, UINT32_MAX, check, &r[3]),
+			 STD_ARGBAD);
+	/* None of which changed anything. */
+	assert_int_equal(am_objtab_count(b), 3);
+	expect_obj(b, own[1].cap_priv, &r[1], AM_RIGHTS_ALL);
+	expect_obj(b, own[2].cap_priv, &r[2], AM_RIGHTS_ALL);
+	expect_obj(b, sa.cap_priv, NULL, AM_RIGHTS_ALL);
+	assert_int_equal(try_get(b, own[3].cap_priv, 0), STD_CAPBAD);
+	assert_int_equal(atomic_load(&releases), 0);
+
+	/* New objects take the numbers skipped first, then the next one. */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(am_obj_create(b, NULL, &cap), STD_OK);
+		obj = am_priv_object(&cap.cap_priv);
+		assert_true(obj == 3 || obj == 4);
+		seen |= 1u << obj;
+	}
+	assert_int_equal(seen, 1u << 3 | 1u << 4);
+	assert_int_equal(am_obj_create(b, NULL, &cap), STD_OK);
+	assert_int_equal(am_priv_object(&cap.cap_priv), 6);
+	assert_int_equal(am_objtab_count(b), 6);
+	assert_int_equal(am_obj_restore(b, 3, check, &r[3]), STD_ARGBAD);
+	assert_int_equal(am_obj_restore(b, 6, check, &r[3]), STD_ARGBAD);
+	expect_obj(b, own[1].cap_priv, &r[1], AM_RIGHTS_ALL);
+	expect_obj(b, own[2].cap_priv, &r[2], AM_RIGHTS_ALL);
+	expect_obj(b, own[5].cap_priv, &r[5], AM_RIGHTS_ALL);
+
+	/* Destroying a restored object releases its data. */
+	assert_int_equal(serve(&svc, STD_DESTROY, own[5].cap_priv), STD_OK);
+	assert_int_equal(atomic_load(&r[5].released), 1);
+	assert_int_equal(atomic_load(&releases), 1);
+	assert_int_equal(am_obj_destroy(b, &q2.cap_priv, AM_RGT_DELETE),
+			 STD_OK);
+	assert_int_equal(atomic_load(&r[2].released), 1);
+	assert_int_equal(atomic_load(&releases), 2);
+	assert_int_equal(try_get(b, own[2].cap_priv, 0), STD_CAPBAD);
+	assert_int_equal(try_get(b, own[5].cap_priv, 0), STD_CAPBAD);
+	/* A number freed by destroying can be restored, and is not reused. */
+	assert_int_equal(restore_owner(b, &own[5], &r[3]), STD_OK);
+	expect_obj(b, own[5].cap_priv, &r[3], AM_RIGHTS_ALL);
+	assert_int_equal(am_obj_create(b, NULL, &cap), STD_OK);
+	assert_int_equal(am_priv_object(&cap.cap_priv), 2);
+	assert_int_equal(am_obj_create(b, NULL, &cap), STD_OK);
+	assert_int_equal(am_priv_object(&cap.cap_priv), 7);
+	assert_int_equal(am_objtab_count(b), 7);
+	am_objtab_free(b);
+	/* r[1] and r[3] now, and the five objects without data. */
+	assert_int_equal(atomic_load(&releases), 9);
+	assert_int_equal(atomic_load(&r[0].released), 0);
+	assert_int_equal(atomic_load(&r[4].released), 0);
+	for (i = 1; i < 4; i++)
+		assert_int_equal(atomic_load(&r[i].released), 1);
+	assert_int_equal(atomic_load(&r[5].released), 1);
+}
+
+/*
+ * Restored in any order, and past the table's first allocation: the
+ * numbers in between stay free, each to be created once.
+ */
+static void test_restore_order(void **state)
+{
+	enum { MAX = 200 };
+	static const uint32_t order[] = { 7, 6, 3, 150, 100, 64, 65, MAX, 1 };
+	enum { N = ARRAY_SIZE(order) };
+	struct am_objtab *tab = tab_new(MAX);
+	struct am_port checks[N];
+	uint8_t taken[MAX + 1];
+	struct am_priv p[N];
+	struct am_cap cap;
+	struct rec r[N];
+	uint32_t obj;
+	size_t i, j;
+
+	(void)state;
+	memset(r, 0, sizeof(r));
+	memset(taken, 0, sizeof(taken));
+	/* Restored objects live as long as created ones. */
+	assert_int_equal(am_objtab_lifetime(tab, 3), STD_OK);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(am_port_random(&checks[i]), 0);
+		assert_int_equal(am_obj_restore(tab, order[i], &checks[i],
+						&r[i]), STD_OK);
+		assert_int_equal(am_priv_encode(&p[i], order[i],
+						AM_RIGHTS_ALL, &checks[i]),
+				 STD_OK);
+		taken[order[i]] = 1;
+		assert_int_equal(am_objtab_count(tab), i + 1);
+		for (j = 0; j <= i; j++)
+			expect_obj(tab, p[j], &r[j], AM_RIGHTS_ALL);
+	}
+	for (i = 0; i < N; i++)
+		assert_int_equal(am_obj_restore(tab, order[i], &checks[i],
+						NULL), STD_ARGBAD);
+	/* Every other number is created once, and then there is no room. */
+	for (i = 0; i < MAX - N; i++) {
+		assert_int_equal(am_obj_create(tab, NULL, &cap), STD_OK);
+		obj = am_priv_object(&cap.cap_priv);
+		assert_in_range(obj, 1, MAX);
+		assert_int_equal(taken[obj], 0);
+		taken[obj] = 1;
+	}
+	assert_int_equal(am_obj_create(tab, NULL, &cap), STD_NOSPACE);
+	assert_int_equal(am_objtab_count(tab), MAX);
+	for (i = 0; i < N; i++)
+		expect_obj(tab, p[i], &r[i], AM_RIGHTS_ALL);
+	age_expect(tab, 2, 0);
+	assert_int_equal(am_objtab_age(tab), MAX);
+	assert_int_equal(atomic_load(&releases), MAX);
+	for (i = 0; i < N; i++)
+		assert_int_equal(atomic_load(&r[i].released), 1);
+	am_objtab_free(tab);
+	assert_int_equal(atomic_load(&releases), MAX);
+}
+
 /* Threads that create, use, destroy and age objects all at once. */
 #define THREADS		4
 #define ITERS		20000
@@ -1290,6 +1565,7 @@ int main(void)
 		cmocka_unit_test(test_release_after_put),
 		cmocka_unit_test(test_free_releases),
 		cmocka_unit_test(test_aging),
+		cmocka_unit_test(test_lifetime),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_serve_info),
@@ -1301,6 +1577,8 @@ int main(void)
 		cmocka_unit_test(test_serve_small),
 		cmocka_unit_test(test_serve_lies),
 		cmocka_unit_test(test_serve_combad),
+		cmocka_unit_test(test_restore),
+		cmocka_unit_test(test_restore_order),
 		cmocka_unit_test(test_threads),
 	};
 
