@@ -23,7 +23,8 @@ struct config {
 	uint64_t	cache;
 	unsigned long	lifetime;
 	int		direct;
-	uint64_t	init;		/* --init: the store's size */
+	bool		init;		/* --init given */
+	uint64_t	init_size;
 	unsigned long	files;
 	int		force;
 	int		verbose;
@@ -212,9 +213,11 @@ static void parse_args(struct config *c, int argc, char **argv)
 	int ch;
 
 	/* The config file first, so that flags override it. */
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1)
 		if (ch == 'c')
 			read_config(c, optarg);
+	opterr = 1;
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
 		switch (ch) {
@@ -239,10 +242,10 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->verbose = 1;
 			break;
 		case 'i':
-			if (!parse_size(optarg, &c->init))
+			if (!parse_size(optarg, &c->init_size))
 				usage("--init needs a size such as 1G, not ",
 				      optarg);
-			c->init |= 1ULL << 63;	/* given, even as 0 */
+			c->init = true;
 			break;
 		case 'f':
 			c->files = parse_num(optarg, BS_SLOTS_MAX,
@@ -265,25 +268,41 @@ static void parse_args(struct config *c, int argc, char **argv)
 		      "");
 }
 
+/* Whole or not at all, and 0600 even over an older file: it is a secret. */
+static void write_capfile(const char *path, const char *text)
+{
+	char tmp[PATH_MAX];
+	int fd, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		bfatal("capability file name too long: %s", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		bfatal("cannot write the capability to %s: %s", path,
+		       strerror(errno));
+	n = dprintf(fd, "%s\n", text);
+	if (n < 0 || fsync(fd) || close(fd) || rename(tmp, path)) {
+		n = errno;
+		unlink(tmp);
+		bfatal("cannot write the capability to %s: %s", path,
+		       strerror(n));
+	}
+}
+
 static void print_cap(const struct config *c, const struct am_port *getport,
 		      const struct am_port *check)
 {
 	char text[AM_CAP_TEXTLEN + 1];
 	struct am_cap cap;
-	FILE *f;
 
 	am_fbox(getport, &cap.cap_port);
 	am_priv_encode(&cap.cap_priv, 0, AM_RIGHTS_ALL, check);
 	am_cap_format(&cap, text, sizeof(text));
 	printf("%s\n", text);
 	fflush(stdout);
-	if (!c->capfile)
-		return;
-	umask(077);
-	f = fopen(c->capfile, "w");
-	if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f))
-		bfatal("cannot write the capability to %s: %s", c->capfile,
-		       strerror(errno));
+	if (c->capfile)
+		write_capfile(c->capfile, text);
 }
 
 static void damage(void *arg, uint32_t slot, const char *what)
@@ -298,7 +317,7 @@ static void damage(void *arg, uint32_t slot, const char *what)
 
 static int init_store(const struct config *c)
 {
-	uint64_t size = c->init & ~(1ULL << 63);
+	uint64_t size = c->init_size;
 	struct bs_store st;
 	const char *why;
 	int err;

@@ -135,9 +135,15 @@ static int format_fd(int fd, uint64_t bytes, uint32_t nslots, bool force,
 	if (!force && is_store(fd))
 		return *why = "it is a Bullet store already (--force to overwrite)",
 			-EEXIST;
+	if (!force && S_ISREG(st.st_mode) && st.st_size)
+		return *why = "it is a file with data in it (--force to overwrite)",
+			-EEXIST;
 	if (S_ISREG(st.st_mode)) {
 		if (!bytes)
 			return *why = "a store in a file needs a size", -EINVAL;
+		/* The get-port goes in: 0600 even for an older file. */
+		if (fchmod(fd, 0600) || ftruncate(fd, (off_t)bytes))
+			return *why = "cannot resize it", -errno;
 		/* Allocated now, so that no write runs out of room later. */
 		err = posix_fallocate(fd, 0, (off_t)bytes);
 		if (err)
@@ -172,10 +178,15 @@ static int format_fd(int fd, uint64_t bytes, uint32_t nslots, bool force,
 int bs_format(const char *path, uint64_t bytes, uint32_t nslots, bool force,
 	      const char **why)
 {
+	bool made = false;
 	int fd, err;
 
 	/* The file holds the get-port: the service's one secret. */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		made = true;
+	else if (errno == EEXIST)
+		fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		*why = "cannot open it";
 		return -errno;
@@ -187,6 +198,8 @@ int bs_format(const char *path, uint64_t bytes, uint32_t nslots, bool force,
 	}
 	err = format_fd(fd, bytes, nslots, force, why);
 	close(fd);
+	if (err && made)
+		unlink(path);
 	return err;
 }
 
@@ -228,10 +241,13 @@ static int open_fds(struct bs_store *st, const char *path,
 {
 	int mode = flags & BS_RDONLY ? O_RDONLY : O_RDWR;
 
+	int err;
+
 	st->fd = open(path, mode | O_CLOEXEC);
 	if (st->fd < 0) {
+		err = -errno;
 		tell(damage, arg, "cannot open the store");
-		return -errno;
+		return err;
 	}
 	if (flock(st->fd, (flags & BS_RDONLY ? LOCK_SH : LOCK_EX) | LOCK_NB)) {
 		tell(damage, arg, "another bulletd or bfsck has the store open");
