@@ -170,7 +170,9 @@ static int create(const char *server_text, uint32_t seed, uint32_t count,
 		}
 		/* Keep about 100 files, so that extents are reused. */
 		i = (uint32_t)(rng_next(&rng) % nfiles);
-		if (live > 100 && !files[i].deleted) {
+		while (live > 100 && files[i].deleted)
+			i = (i + 1) % nfiles;
+		if (live > 100) {
 			/* Said first: from now on it may be gone. */
 			printf("DEL %s\n", files[i].cap);
 			fflush(stdout);
@@ -208,9 +210,14 @@ static int verify(void)
 			gone++;
 			continue;
 		}
-		if (err != STD_OK || size != e->size) {
-			printf("BAD %s: size %" PRIu64 ", want %" PRIu64
-			       " (%s)\n", e->cap, size, e->size, err_why(err));
+		if (err != STD_OK) {
+			printf("BAD %s: %s\n", e->cap, err_why(err));
+			bad++;
+			continue;
+		}
+		if (size != e->size) {
+			printf("BAD %s: size %" PRIu64 ", want %" PRIu64 "\n",
+			       e->cap, size, e->size);
 			bad++;
 			continue;
 		}
