@@ -175,6 +175,16 @@ static int format_fd(int fd, uint64_t bytes, uint32_t nslots, bool force,
 	return err;
 }
 
+/* Keep the others out while we write, or close @fd and say why not. */
+static int lock_out(int fd, const char **why)
+{
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return 0;
+	close(fd);
+	*why = "a bulletd or bfsck has it open";
+	return -EBUSY;
+}
+
 int bs_format(const char *path, uint64_t bytes, uint32_t nslots, bool force,
 	      const char **why)
 {
@@ -191,11 +201,8 @@ int bs_format(const char *path, uint64_t bytes, uint32_t nslots, bool force,
 		*why = "cannot open it";
 		return -errno;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
-		*why = "a bulletd or bfsck has it open";
+	if (lock_out(fd, why))
 		return -EBUSY;
-	}
 	err = format_fd(fd, bytes, nslots, force, why);
 	close(fd);
 	if (err && made)
@@ -421,11 +428,8 @@ int bs_restore_super(const char *path, const char **why)
 		*why = "cannot open the store";
 		return -errno;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
-		*why = "a bulletd or bfsck has it open";
+	if (lock_out(fd, why))
 		return -EBUSY;
-	}
 	blocks = fd_blocks(fd);
 	err = blocks < 2 ? -EINVAL :
 		pread_all(fd, super, sizeof(super),
