@@ -68,6 +68,8 @@ void bullet_sync(void);
  * must.  STD_OK and *start, or STD_NOSPACE.
  */
 errstat bullet_extent(uint64_t blocks, uint64_t *start);
+/* The figures b_stat and std_status give. */
+void bullet_stat(struct bullet_stats *s);
 /* Move files down so that free space gathers at the end.  Files moved. */
 uint64_t bullet_compact(void);
 

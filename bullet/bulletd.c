@@ -357,22 +357,22 @@ static size_t file_info(void *data, char *buf, size_t len, void *arg)
 
 static size_t status(char *buf, size_t len, void *arg)
 {
-	const struct bs_store *st = &bullet.st;
+	struct bullet_stats s;
 	int n;
 
 	(void)arg;
+	bullet_stat(&s);
 	n = snprintf(buf, len,
 		     "bulletd: %llu files, %llu bytes; %llu of %llu blocks free, largest free extent %llu; cache %llu of %llu bytes, %llu hits, %llu misses",
-		     (unsigned long long)st->files,
-		     (unsigned long long)st->file_bytes,
-		     (unsigned long long)st->alloc.free,
-		     (unsigned long long)(bs_data_end(&st->sb) -
-					  st->sb.data_start),
-		     (unsigned long long)bs_alloc_largest(&st->alloc),
-		     (unsigned long long)bullet.cache.bytes,
-		     (unsigned long long)bullet.cache.max,
-		     (unsigned long long)bullet.cache.hits,
-		     (unsigned long long)bullet.cache.misses);
+		     (unsigned long long)s.files,
+		     (unsigned long long)s.file_bytes,
+		     (unsigned long long)s.free_blocks,
+		     (unsigned long long)s.blocks,
+		     (unsigned long long)s.largest_free,
+		     (unsigned long long)s.cache_bytes,
+		     (unsigned long long)s.cache_max,
+		     (unsigned long long)s.cache_hits,
+		     (unsigned long long)s.cache_misses);
 	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len ? len - 1 : 0;
 }
 

@@ -59,6 +59,11 @@ void bc_fini(struct bcache *c)
 	c->by_slot = NULL;
 }
 
+bool bc_fits(const struct bcache *c, uint64_t size)
+{
+	return cost(size) <= c->max;
+}
+
 void *bc_alloc(uint64_t size)
 {
 	void *p;
@@ -88,7 +93,7 @@ void bc_insert(struct bcache *c, uint32_t slot, void *data, uint64_t size)
 	struct bc_file *f;
 
 	bc_drop(c, slot);
-	if (slot >= c->nslots || cost(size) > c->max)
+	if (slot >= c->nslots || !bc_fits(c, size))
 		goto drop;
 	f = malloc(sizeof(*f));
 	if (!f)

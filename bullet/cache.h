@@ -28,6 +28,8 @@ struct bcache {
 int bc_init(struct bcache *c, uint32_t nslots, uint64_t max);
 void bc_fini(struct bcache *c);
 
+/* Whether a file of @size bytes can be cached at all (within the bound). */
+bool bc_fits(const struct bcache *c, uint64_t size);
 /* Memory for a file of @size bytes, block-aligned for O_DIRECT. */
 void *bc_alloc(uint64_t size);
 

@@ -211,7 +211,7 @@ static errstat do_create(const struct am_call *call, uint32_t size,
 	}
 	f->crc = bs_crc32c(0, data, size);
 	/* Copied before commit: the request buffer is the next request's. */
-	if (size && bs_size_blocks(size) * BS_BLOCK <= bullet.cache.max)
+	if (size && bc_fits(&bullet.cache, size))
 		copy = bc_alloc(size);
 	if (copy)
 		memcpy(copy, data, size);
@@ -244,7 +244,7 @@ static errstat cached(struct bfile *f, const char **bytes)
 		*bytes = c->data;
 		return STD_OK;
 	}
-	if (bs_size_blocks(f->size) * BS_BLOCK > bullet.cache.max)
+	if (!bc_fits(&bullet.cache, f->size))
 		return STD_OK;
 	buf = bc_alloc(f->size);
 	if (!buf)
@@ -423,12 +423,10 @@ static errstat do_commit(const struct am_call *call, struct am_cap *file)
 	return STD_OK;
 }
 
-static errstat do_stat(const struct am_call *call, struct bullet_stats *s)
+void bullet_stat(struct bullet_stats *s)
 {
 	const struct bs_store *st = &bullet.st;
 
-	if (call->obj)
-		return STD_COMBAD;	/* a file has b_size */
 	*s = bullet.stats;
 	s->files = st->files;
 	s->file_bytes = st->file_bytes;
@@ -442,6 +440,13 @@ static errstat do_stat(const struct am_call *call, struct bullet_stats *s)
 	s->cache_files = bullet.cache.files;
 	s->cache_hits = bullet.cache.hits;
 	s->cache_misses = bullet.cache.misses;
+}
+
+static errstat do_stat(const struct am_call *call, struct bullet_stats *s)
+{
+	if (call->obj)
+		return STD_COMBAD;	/* a file has b_size */
+	bullet_stat(s);
 	return STD_OK;
 }
 

@@ -281,7 +281,6 @@ int bs_open(struct bs_store *st, const char *path, unsigned int flags,
 
 	memset(st, 0, sizeof(*st));
 	st->fd = st->dfd = -1;
-	st->path = path;
 	err = open_fds(st, path, flags, damage, arg);
 	if (err)
 		goto fail;

@@ -27,7 +27,6 @@
 struct bs_store {
 	int		fd;
 	int		dfd;		/* an O_DIRECT one, or fd */
-	const char	*path;
 	struct bs_super	sb;
 	struct bs_slot	*slots;		/* sb.nslots */
 	struct bs_alloc	alloc;		/* the live files' extents taken */
