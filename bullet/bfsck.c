@@ -78,7 +78,7 @@ static bool data_ok(struct bs_store *st, const struct bs_entry *e, char *buf)
 		n = e->size - done < CHUNK ? e->size - done : CHUNK;
 		if (bs_read(st, e->start * BS_BLOCK + done, buf, n))
 			return false;
-		crc = bs_crc32c(crc, buf, n);
+		crc = am_crc32c(crc, buf, n);
 	}
 	return crc == e->data_crc;
 }

@@ -41,7 +41,7 @@ static int copy_file(struct bfile *f, uint64_t to, char *buf)
 		err = bs_read(&bullet.st, f->start * BS_BLOCK + done, buf, n);
 		if (err)
 			return err;
-		crc = bs_crc32c(crc, buf, done + n <= f->size ? n :
+		crc = am_crc32c(crc, buf, done + n <= f->size ? n :
 				f->size - done);
 		err = bs_write(&bullet.st, to * BS_BLOCK + done, buf, n);
 		if (err)

@@ -209,7 +209,7 @@ static errstat do_create(const struct am_call *call, uint32_t size,
 			goto fail_extent;
 		}
 	}
-	f->crc = bs_crc32c(0, data, size);
+	f->crc = am_crc32c(0, data, size);
 	/* Copied before commit: the request buffer is the next request's. */
 	if (size && bc_fits(&bullet.cache, size))
 		copy = bc_alloc(size);
@@ -257,7 +257,7 @@ static errstat cached(struct bfile *f, const char **bytes)
 		     strerror(-err));
 		return STD_SYSERR;
 	}
-	if (bs_crc32c(0, buf, f->size) != f->crc) {
+	if (am_crc32c(0, buf, f->size) != f->crc) {
 		free(buf);
 		blog(LOG_CRIT,
 		     "file %u fails its checksum: the store is damaged (run bfsck)",
@@ -386,7 +386,7 @@ static errstat do_fill(const struct am_call *call, uint64_t offset,
 		return STD_SYSERR;
 	}
 	if (!again) {
-		f->crc = bs_crc32c(f->crc, data, n);
+		f->crc = am_crc32c(f->crc, data, n);
 		f->filled += n;
 		f->last_off = offset;
 		f->last_n = n;

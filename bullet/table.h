@@ -40,6 +40,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <amoeba/crc32c.h>
 
 #include <amoeba/cap.h>
 
@@ -81,11 +82,6 @@ struct bs_slot {
 	struct bs_entry	cur;
 	uint8_t		which;		/* 0: A, 1: B; the next write: !which */
 };
-
-/* crc32c (Castagnoli), continuing from @crc (0 to start). */
-uint32_t bs_crc32c(uint32_t crc, const void *buf, size_t len);
-/* The same without SSE4.2, for the tests that hold the two to agree. */
-uint32_t bs_crc32c_sw(uint32_t crc, const void *buf, size_t len);
 
 /* Blocks the table of @nslots slots takes. */
 uint32_t bs_table_blocks(uint32_t nslots);

@@ -161,12 +161,12 @@ static void fix_sums(uint8_t *super, uint8_t *table, size_t len)
 	size_t off;
 
 	if (!get_le32(super + 60))
-		put_le32(super + 60, bs_crc32c(0, super, 60));
+		put_le32(super + 60, am_crc32c(0, super, 60));
 	for (off = 0; off + BS_COPY_LEN <= len; off += BS_COPY_LEN) {
 		uint8_t *p = table + off;
 
 		if (!get_le32(p) && !all_zero(p, BS_COPY_LEN))
-			put_le32(p, bs_crc32c(0, p + 4, BS_COPY_LEN - 4));
+			put_le32(p, am_crc32c(0, p + 4, BS_COPY_LEN - 4));
 	}
 }
 

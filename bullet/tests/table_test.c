@@ -57,10 +57,10 @@ static void test_crc_vectors(void **state)
 	size_t i, j;
 
 	(void)state;
-	assert_int_equal(bs_crc32c(0, "123456789", 9), 0xe3069283);
-	assert_int_equal(bs_crc32c_sw(0, "123456789", 9), 0xe3069283);
-	assert_int_equal(bs_crc32c(0, "", 0), 0);
-	assert_int_equal(bs_crc32c(0x12345678, "", 0), 0x12345678);
+	assert_int_equal(am_crc32c(0, "123456789", 9), 0xe3069283);
+	assert_int_equal(am_crc32c_sw(0, "123456789", 9), 0xe3069283);
+	assert_int_equal(am_crc32c(0, "", 0), 0);
+	assert_int_equal(am_crc32c(0x12345678, "", 0), 0x12345678);
 	for (i = 0; i < ARRAY_SIZE(v); i++) {
 		for (j = 0; j < sizeof(buf); j++) {
 			if (v[i].fill == 0xaa)
@@ -70,17 +70,17 @@ static void test_crc_vectors(void **state)
 			else
 				buf[j] = v[i].fill;
 		}
-		assert_int_equal(bs_crc32c(0, buf, sizeof(buf)), v[i].crc);
-		assert_int_equal(bs_crc32c_sw(0, buf, sizeof(buf)), v[i].crc);
+		assert_int_equal(am_crc32c(0, buf, sizeof(buf)), v[i].crc);
+		assert_int_equal(am_crc32c_sw(0, buf, sizeof(buf)), v[i].crc);
 	}
 	/* Continuing over a split gives the sum of the whole, anywhere. */
 	for (i = 0; i <= 9; i++)
-		assert_int_equal(bs_crc32c(bs_crc32c(0, digits, i), digits + i,
+		assert_int_equal(am_crc32c(am_crc32c(0, digits, i), digits + i,
 					   9 - i), 0xe3069283);
 }
 
 /*
- * bs_crc32c takes the SSE4.2 path where the CPU has it: every length,
+ * am_crc32c takes the SSE4.2 path where the CPU has it: every length,
  * alignment and starting value must give what the table gives.
  */
 static void test_crc_hw_sw(void **state)
@@ -92,20 +92,20 @@ static void test_crc_hw_sw(void **state)
 	(void)state;
 #if defined(__x86_64__)
 	if (!__builtin_cpu_supports("sse4.2"))
-		printf("# no SSE4.2 here: bs_crc32c is the table\n");
+		printf("# no SSE4.2 here: am_crc32c is the table\n");
 #endif
 	fill_random(buf, sizeof(buf));
 	for (len = 0; len <= 300; len++) {
 		for (off = 0; off < 8; off++) {
 			crc = (uint32_t)rng();
-			assert_int_equal(bs_crc32c(crc, buf + off, len),
-					 bs_crc32c_sw(crc, buf + off, len));
+			assert_int_equal(am_crc32c(crc, buf + off, len),
+					 am_crc32c_sw(crc, buf + off, len));
 		}
 	}
-	whole = bs_crc32c_sw(0, buf + 3, 4096);
-	assert_int_equal(bs_crc32c(0, buf + 3, 4096), whole);
+	whole = am_crc32c_sw(0, buf + 3, 4096);
+	assert_int_equal(am_crc32c(0, buf + 3, 4096), whole);
 	for (cut = 0; cut <= 4096; cut += 37)
-		assert_int_equal(bs_crc32c(bs_crc32c(0, buf + 3, cut),
+		assert_int_equal(am_crc32c(am_crc32c(0, buf + 3, cut),
 					   buf + 3 + cut, 4096 - cut), whole);
 }
 
@@ -224,7 +224,7 @@ static void test_super_roundtrip(void **state)
 	memcpy(want + 40, port_a.p, 6);
 	memcpy(want + 46, port_b.p, 6);
 	put64(want + 52, 1700000000);
-	put32(want + 60, bs_crc32c(0, want, 60));
+	put32(want + 60, am_crc32c(0, want, 60));
 	assert_memory_equal(buf, want, sizeof(buf));
 
 	memset(&out, 0xee, sizeof(out));
@@ -251,7 +251,7 @@ static void refused(const uint8_t *buf, uint64_t dev_blocks,
 /* Change a field, and sum it again so that only the field is wrong. */
 static void resum(uint8_t *buf)
 {
-	put32(buf + 60, bs_crc32c(0, buf, 60));
+	put32(buf + 60, am_crc32c(0, buf, 60));
 }
 
 static void test_super_rejects(void **state)
@@ -342,7 +342,7 @@ static void test_entry(void **state)
 	assert_int_equal(buf[24] | buf[25] << 8, 5000);
 	assert_int_equal(buf[40], 0xef);
 	assert_int_equal(buf[0] | buf[1] << 8 | buf[2] << 16 |
-			 (uint32_t)buf[3] << 24, bs_crc32c(0, buf + 4, 60));
+			 (uint32_t)buf[3] << 24, am_crc32c(0, buf + 4, 60));
 	assert_int_equal(bs_entry_decode(buf, &out), 1);
 	entry_equal(&out, &e);
 
@@ -373,7 +373,7 @@ static void test_entry(void **state)
 #define BAD_COPY(mod) do {						\
 		memcpy(bad, buf, sizeof(bad));				\
 		mod;							\
-		put32(bad, bs_crc32c(0, bad + 4, 60));			\
+		put32(bad, am_crc32c(0, bad + 4, 60));			\
 		assert_int_equal(bs_entry_decode(bad, &out), -1);	\
 	} while (0)
 
@@ -618,11 +618,11 @@ static void test_load_bad_fields(void **state)
 	put_copy(f, 0, 0, live(2, 10, 1));
 	p = copy_at(f, 0, 0);
 	p[8] = 9;
-	put32(p, bs_crc32c(0, p + 4, 60));
+	put32(p, am_crc32c(0, p + 4, 60));
 	put_copy(f, 1, 1, live(2, 0, 0));
 	p = copy_at(f, 1, 1);
 	p[16] = 50;
-	put32(p, bs_crc32c(0, p + 4, 60));
+	put32(p, am_crc32c(0, p + 4, 60));
 	assert_int_equal(load(f), 2);
 	reported(f, 0, "unknown state");
 	reported(f, 1, "empty file with an extent");
