@@ -644,6 +644,20 @@ static int sync_dir(const char *dir)
 	return err;
 }
 
+/* -EBUSY if a soapd holds the log at @path. */
+static int busy(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	close(fd);
+	return err;
+}
+
 int sp_log_create(const char *dir, bool force, const char **why)
 {
 	struct sp_log l = { .fd = -1 };
@@ -666,6 +680,10 @@ int sp_log_create(const char *dir, bool force, const char **why)
 	*why = "a log is there already (--force replaces it)";
 	n = -EEXIST;
 	if (!stat(path, &st) && st.st_size && !force)
+		goto out;
+	*why = "a soapd is serving that log";
+	n = busy(path);
+	if (n)
 		goto out;
 	*why = "no randomness for the server's ports";
 	n = -EIO;

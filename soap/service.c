@@ -628,7 +628,8 @@ static errstat do_destroy(const struct am_call *call)
 	err = cap_dir(&call->hdr->h_priv, &d, &rights);
 	if (err != STD_OK)
 		return err;
-	if (!d || !(rights & SP_DELRGT))
+	/* Everyone's paths start at the root: it stays. */
+	if (!d || !(rights & SP_DELRGT) || d->obj == 1)
 		return STD_DENIED;
 	if (d->nrows)
 		return SP_NOTEMPTY;

@@ -37,9 +37,9 @@ run 2 "at character 13: expected ':' after the port" \
 run 2 "ends before the check is complete" \
 	"a truncated capability is refused" -- \
 	"$bin/std_destroy" 0123456789ab:000001:ff:a1b2c3
-run 2 "bad capability 'x'" \
+run 2 "bad capability '0123456789ab:x'" \
 	"std_destroy checks every operand before destroying any" -- \
-	"$bin/std_destroy" "$OWNER" x
+	"$bin/std_destroy" "$OWNER" 0123456789ab:x
 run 2 "bad rights mask '0x100'" "std_restrict refuses a mask over 0xff" -- \
 	"$bin/std_restrict" "$OWNER" 0x100
 run 2 "unexpected operand" "std_restrict refuses a third operand" -- \

@@ -93,7 +93,8 @@ run 0 "" "...which build against the installed headers and library" -- \
 run 0 "" "...and serve" -- "$dest/kv"
 
 for f in include/amoeba.h include/amoeba/cap.h include/amoeba/linux/amoeba.h \
-	include/amoeba/ail.h include/amoeba/std_ail.h bin/ail \
+	include/amoeba/ail.h include/amoeba/std_ail.h include/amoeba/soap_ail.h \
+	include/amoeba/path.h share/amoeba/soap.ail bin/ail \
 	share/amoeba/std.ail share/man/man1/ail.1 \
 	bin/std_info share/man/man1/std_info.1; do
 	[ -f "$dest$prefix/$f" ]

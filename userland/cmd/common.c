@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,17 +54,53 @@ int cmd_init(int argc, char **argv, const char *help, int min, int max)
 	return optind;
 }
 
-void cmd_cap(const char *text, struct am_cap *cap)
+static void bad_cap(const char *text)
 {
 	struct am_parse_err err;
+	struct am_cap cap;
 
-	if (am_cap_parse(text, cap, &err) == STD_OK)
-		return;
+	am_cap_parse(text, &cap, &err);
 	fprintf(stderr, "%s: bad capability '%s': at character %zu: %s\n",
 		progname, text, err.pos + 1, err.msg);
 	fprintf(stderr, "%s: a capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC (hexadecimal port, object, rights, check)\n",
 		progname);
 	exit(EXIT_USAGE);
+}
+
+/*
+ * Capabilities are full of ':' and paths need a '/' only past their first
+ * name, so this tells a mistyped capability from a name that is missing.
+ */
+static bool meant_as_cap(const char *text)
+{
+	return strchr(text, ':') && !strchr(text, '/');
+}
+
+void cmd_capset(const char *text, struct sp_capset *set)
+{
+	errstat err;
+
+	if (!am_name_is_cap(text) && meant_as_cap(text))
+		bad_cap(text);
+	err = am_name_lookup(text, set);
+	if (err != STD_OK) {
+		fprintf(stderr, "%s: %s: %s (%s)\n", progname, text,
+			err_why(err), am_path_error());
+		exit(EXIT_FAIL);
+	}
+	if (set->caps_len == 0) {
+		fprintf(stderr, "%s: %s: holds no capability\n", progname,
+			text);
+		exit(EXIT_FAIL);
+	}
+}
+
+void cmd_cap(const char *text, struct am_cap *cap)
+{
+	struct sp_capset set;
+
+	cmd_capset(text, &set);
+	*cap = set.caps[0];
 }
 
 unsigned long cmd_number(const char *text, unsigned long max,
@@ -123,23 +160,44 @@ int cmd_print_text(int argc, char **argv, const char *help,
 	return cmd_each_cap(argc, argv, first, print_text);
 }
 
+struct each_op {
+	errstat		(*op)(const struct am_cap *cap, const char *text);
+	const char	*text;
+};
+
+static errstat each_op(const struct am_cap *cap, void *arg)
+{
+	const struct each_op *e = arg;
+
+	return e->op(cap, e->text);
+}
+
 int cmd_each_cap(int argc, char **argv, int first,
 		 errstat (*op)(const struct am_cap *cap, const char *text))
 {
-	struct am_cap cap;
+	struct sp_capset *sets;
+	struct each_op e = { .op = op };
 	int i, status = EXIT_OK;
 	errstat err;
 
-	/* Check every operand first: a typo should not half-run a list. */
+	if (first >= argc)
+		return EXIT_OK;
+	sets = calloc((size_t)(argc - first), sizeof(*sets));
+	if (!sets) {
+		fprintf(stderr, "%s: out of memory\n", progname);
+		return EXIT_FAIL;
+	}
+	/* Resolve every operand first: a typo should not half-run a list. */
 	for (i = first; i < argc; i++)
-		cmd_cap(argv[i], &cap);
+		cmd_capset(argv[i], &sets[i - first]);
 	for (i = first; i < argc; i++) {
-		cmd_cap(argv[i], &cap);
-		err = op(&cap, argv[i]);
+		e.text = argv[i];
+		err = am_capset_try(&sets[i - first], each_op, &e);
 		if (err != STD_OK) {
 			cmd_error(argv[i], err);
 			status = EXIT_FAIL;
 		}
 	}
+	free(sets);
 	return status;
 }

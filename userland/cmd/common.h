@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the small commands share: the program name in messages, option
- * and operand parsing with Amoeba exit codes, and the loop over
- * capabilities given on the command line.
+ * and operand parsing with Amoeba exit codes, operands that are
+ * capabilities or path names, and the loop over them.
  */
 #ifndef AMOEBA_CMD_COMMON_H
 #define AMOEBA_CMD_COMMON_H
@@ -24,7 +24,17 @@ extern const char *progname;
  */
 int cmd_init(int argc, char **argv, const char *help, int min, int max);
 
-/* A capability operand, or a message naming the position and exit 2. */
+/*
+ * An operand naming an object: a capability in text form, or a path name
+ * resolved from AMOEBA_ROOT or AMOEBA_WORK (see libamoeba(3)) to the set
+ * of capabilities its last name holds.  A text with a ':' and no '/' is
+ * meant as a capability, so a malformed one is a usage error (a message
+ * naming the position, exit 2) rather than a missing name; a path that
+ * does not resolve is reported and exits 1.
+ */
+void cmd_capset(const char *text, struct sp_capset *set);
+
+/* As cmd_capset, for a command that needs one capability: the first. */
 void cmd_cap(const char *text, struct am_cap *cap);
 
 /* A number operand in [0, @max] (decimal, or hex with 0x), or exit 2. */
@@ -35,15 +45,18 @@ unsigned long cmd_number(const char *text, unsigned long max,
 void cmd_error(const char *text, errstat err);
 
 /*
- * Run @op on each capability operand argv[first..argc-1]; report each
- * failure and go on.  Returns EXIT_OK if every one succeeded.
+ * Run @op on each operand argv[first..argc-1] (see cmd_capset), on the
+ * members of its set in turn until one's server answers; report each
+ * failure and go on.  Every operand is resolved before @op first runs.
+ * Returns EXIT_OK if every one succeeded.
  */
 int cmd_each_cap(int argc, char **argv, int first,
 		 errstat (*op)(const struct am_cap *cap, const char *text));
 
 /*
- * The whole of a command that prints, one line per capability operand,
- * the text @get answers (a generated stub: at most @max bytes).
+ * The whole of a command that prints, one line per operand (see
+ * cmd_capset), the text @get answers (a generated stub: at most @max
+ * bytes).
  */
 int cmd_print_text(int argc, char **argv, const char *help,
 		   errstat (*get)(const struct am_cap *cap, char *buf),

@@ -5,11 +5,14 @@
 #include "common.h"
 
 static const char help[] =
-"usage: std_info CAPABILITY...\n"
+"usage: std_info CAPABILITY|PATH...\n"
 "Print, one line per capability, the short description its service gives\n"
 "of the object (std_info needs the read right).  By convention the first\n"
 "character tells the kind: '/' directory, '-' file, '@' disk, '+' terminal.\n"
-"A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
+"An operand is a capability, PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in\n"
+"hexadecimal, or a path name looked up from AMOEBA_ROOT (a relative one\n"
+"from AMOEBA_WORK, if set); of the replicas a name holds, the first whose\n"
+"service answers is used.\n"
 "Exit status: 0 if every call succeeded, 1 if one failed, 2 for a usage\n"
 "error.  The transport is chosen by AMOEBA_TRANSPORT (see libamoeba(3)).\n";
 

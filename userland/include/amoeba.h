@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * libamoeba: capabilities, transactions and the standard object protocol.
+ * libamoeba: capabilities, transactions, the standard object protocol,
+ * and path names through SOAP directories.
  * Link with `pkg-config --cflags --libs amoeba`.
  */
 #ifndef AMOEBA_H
@@ -11,5 +12,7 @@
 #include <amoeba/rpc.h>
 #include <amoeba/objtab.h>
 #include <amoeba/std.h>
+#include <amoeba/soap_ail.h>
+#include <amoeba/path.h>
 
 #endif /* AMOEBA_H */

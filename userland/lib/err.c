@@ -2,6 +2,7 @@
 /* Names and short descriptions of the Amoeba status codes. */
 #include <stdio.h>
 #include <amoeba/err.h>
+#include <amoeba/soap_ail.h>
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -39,6 +40,10 @@ static const struct err_entry err_table[] = {
 	ERR(STD_OVERFLOW, "buffer too small"),
 	ERR(STD_WRITEPROT, "write-protected"),
 	ERR(STD_NOMEDIUM, "no medium"),
+	/* soap.ail's: path names make every tool a client of SOAP. */
+	ERR(SP_NOTEMPTY, "directory not empty"),
+	ERR(SP_UNREACH, "no replica reachable"),
+	ERR(SP_CLASH, "entry changed since it was read"),
 };
 
 static const struct err_entry *err_find(errstat err)
