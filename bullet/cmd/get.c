@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * get: copy a Bullet file's bytes to a file or to standard output.  A file
- * is written under a temporary name beside it and renamed when whole, so
- * that a get that fails, or is interrupted, leaves no partial file.
+ * get: copy a Bullet file's bytes to a file or to standard output, from
+ * the first of its replicas that answers.  A file is written under a
+ * temporary name beside it and renamed when whole, so that a get that
+ * fails, or is interrupted, leaves no partial file.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,16 +21,24 @@
 #include "bcmd.h"
 
 static const char help[] =
-"usage: get FILECAP [OUTPUT]\n"
-"Write the bytes of the Bullet file FILECAP, which needs the read right, to\n"
-"OUTPUT, or to standard output if OUTPUT is '-' or absent.  OUTPUT is\n"
-"written under a temporary name in its directory and renamed when whole,\n"
-"so that a failed get leaves no partial OUTPUT; a device or a FIFO is\n"
-"written in place.  A file of up to one message (1 MiB) takes one read.\n"
+"usage: get PATH|FILECAP [OUTPUT]\n"
+"Write the bytes of a Bullet file, which needs the read right, to OUTPUT,\n"
+"or to standard output if OUTPUT is '-' or absent.  The file is given by\n"
+"its capability or by a path whose entry holds it: when an entry holds\n"
+"several capabilities (replicas), they are read in order, the next one\n"
+"taking over when a server cannot be reached, even part way through.\n"
+"OUTPUT is written under a temporary name in its directory and renamed\n"
+"when whole, so that a failed get leaves no partial OUTPUT; a replica that\n"
+"takes over writes it again from the start.  A device, a FIFO and standard\n"
+"output are written in place, a replica that takes over going on from the\n"
+"byte reached.  A file of up to one message (1 MiB) takes one read.\n"
 "A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
 "Exit status: 0 on success, 1 if the file could not be read or written, 2\n"
-"for a usage error.  The transport is chosen by AMOEBA_TRANSPORT (see\n"
-"libamoeba(3)).\n";
+"for a usage error.\n"
+"Environment: AMOEBA_ROOT (the root directory's capability; else the file\n"
+"AMOEBA_ROOTFILE or ~/.amoeba/root holds it), AMOEBA_WORK (the working\n"
+"directory's capability, for a PATH not starting with '/'; default the\n"
+"root), AMOEBA_TRANSPORT (see libamoeba(3)).\n";
 
 struct output {
 	const char	*name;		/* for messages */
@@ -188,58 +197,136 @@ static void drop_output(struct output *out)
 	atomic_store(&tmp_live, false);
 }
 
+/* Where a read of the file's replicas stands. */
+struct reader {
+	struct output	*out;
+	char		*buf;
+	uint32_t	members;	/* capabilities in the set */
+	uint32_t	tried;		/* of them, so far */
+	uint64_t	size;		/* as the last replica read gave it */
+	uint64_t	written;	/* bytes in out */
+	bool		told;		/* a message said why it failed */
+	char		step[64];	/* what failed, for the message */
+};
+
 /*
- * Read the file into @out, one message a call.  Asking for a whole
- * message, not just what remains, lets a file that grew be noticed too;
- * either way its server is broken, as files never change.
+ * A replica that takes over writes a temporary file from the start: its
+ * bytes alone make the output.  Output written in place cannot be taken
+ * back; files never change, so it goes on from the byte reached.
  */
-static int copy(const struct am_cap *cap, struct output *out, char *buf)
+static int restart(struct reader *rd, uint64_t size)
 {
-	char step[64];
+	if (!rd->written)
+		return 0;
+	if (!rd->out->path) {
+		if (size == rd->size)
+			return 0;
+		fprintf(stderr, "%s: the next replica has %" PRIu64 " bytes, not %" PRIu64 ": not the same file\n",
+			progname, size, rd->size);
+		return -1;
+	}
+	if (ftruncate(rd->out->fd, 0) ||
+	    lseek(rd->out->fd, 0, SEEK_SET) != 0) {
+		bcmd_syserr(rd->out->name);
+		return -1;
+	}
+	rd->written = 0;
+	return 0;
+}
+
+/* A failed call: a message now only if another replica takes over. */
+static errstat failed(struct reader *rd, errstat err)
+{
+	char what[128];
+
+	if (err < 0 && err > STD_CAPBAD && rd->tried < rd->members) {
+		snprintf(what, sizeof(what), "%s (replica %u of %u)", rd->step,
+			 (unsigned int)rd->tried, (unsigned int)rd->members);
+		cmd_error(what, err);
+		fprintf(stderr, "%s: trying replica %u\n", progname,
+			(unsigned int)rd->tried + 1);
+	}
+	return err;
+}
+
+/* A message said why; an answer, not an RPC_* error: no failover. */
+static errstat told(struct reader *rd)
+{
+	rd->told = true;
+	return STD_SYSERR;
+}
+
+/*
+ * Read one replica into the output, one message a call: am_capset_try's
+ * operation, so an RPC_* error hands over to the next replica.  Asking
+ * for a whole message, not just what remains, lets a file that grew be
+ * noticed too; either way its server is broken, as files never change.
+ */
+static errstat read_replica(const struct am_cap *cap, void *arg)
+{
+	struct reader *rd = arg;
 	uint64_t size, off;
 	uint32_t got;
 	errstat err;
 
+	rd->tried++;
+	snprintf(rd->step, sizeof(rd->step), "b_size");
 	err = b_size(cap, &size);
-	if (err != STD_OK) {
-		cmd_error("b_size", err);
-		return -1;
-	}
-	for (off = 0; off < size; off += got) {
-		snprintf(step, sizeof(step), "b_read at byte %" PRIu64, off);
-		err = b_read(cap, off, BULLET_MSG_MAX, &got, buf);
-		if (err != STD_OK) {
-			cmd_error(step, err);
-			return -1;
-		}
+	if (err != STD_OK)
+		return failed(rd, err);
+	if (restart(rd, size))
+		return told(rd);
+	rd->size = size;
+	for (off = rd->written; off < size; off += got) {
+		snprintf(rd->step, sizeof(rd->step), "b_read at byte %" PRIu64,
+			 off);
+		err = b_read(cap, off, BULLET_MSG_MAX, &got, rd->buf);
+		if (err != STD_OK)
+			return failed(rd, err);
 		if (got == 0) {
 			fprintf(stderr, "%s: %s: the file ended before its size of %" PRIu64 " bytes: a broken server\n",
-				progname, step, size);
-			return -1;
+				progname, rd->step, size);
+			return told(rd);
 		}
 		if (got > size - off) {
 			fprintf(stderr, "%s: %s: the file went on past its size of %" PRIu64 " bytes: a broken server\n",
-				progname, step, size);
-			return -1;
+				progname, rd->step, size);
+			return told(rd);
 		}
-		if (bcmd_write_all(out->fd, buf, got)) {
+		if (bcmd_write_all(rd->out->fd, rd->buf, got)) {
 			/* A reader that stopped early wants no message. */
 			if (errno != EPIPE)
-				bcmd_syserr(out->name);
-			return -1;
+				bcmd_syserr(rd->out->name);
+			return told(rd);
 		}
+		rd->written += got;
 	}
-	return 0;
+	return STD_OK;
+}
+
+static int copy(const struct sp_capset *set, struct output *out, char *buf)
+{
+	struct reader rd = {
+		.out = out, .buf = buf, .members = set->caps_len,
+	};
+	errstat err;
+
+	err = am_capset_try(set, read_replica, &rd);
+	if (err == STD_OK)
+		return 0;
+	if (!rd.told)
+		cmd_error(rd.step, err);
+	return -1;
 }
 
 int main(int argc, char **argv)
 {
 	int first = cmd_init(argc, argv, help, 1, 2);
+	struct sp_capset set;
 	struct output out;
-	struct am_cap cap;
 	char *buf;
 
-	cmd_cap(argv[first], &cap);
+	cmd_capset(argv[first], &set);
 	buf = malloc(BULLET_MSG_MAX);
 	if (!buf) {
 		fprintf(stderr, "%s: out of memory\n", progname);
@@ -249,7 +336,7 @@ int main(int argc, char **argv)
 		drop_output(&out);
 		return EXIT_FAIL;
 	}
-	if (copy(&cap, &out, buf) || finish_output(&out)) {
+	if (copy(&set, &out, buf) || finish_output(&out)) {
 		drop_output(&out);
 		return EXIT_FAIL;
 	}

@@ -32,19 +32,65 @@
 #define BAR_WIDTH	20
 
 static const char help[] =
-"usage: put [-q] SERVER [FILE]\n"
+"usage: put [-q] [-n PATH [-f] [-r SERVER]...] SERVER [FILE]\n"
 "Store FILE (standard input if FILE is '-' or absent) as a new file of the\n"
-"Bullet server whose super capability is SERVER, which needs the create\n"
-"right, and print the new file's capability.  Files are immutable: the\n"
-"file appears whole, or, if put fails, not at all.  Standard input larger\n"
-"than one message (1 MiB) is first copied to a temporary file in $TMPDIR\n"
-"(default /tmp) to learn its size.\n"
+"Bullet server SERVER, and print the new file's capability.  SERVER is the\n"
+"server's super capability, which needs the create right, or a path whose\n"
+"entry holds it; of an entry with several capabilities, the first whose\n"
+"server answers is used.  Files are immutable: the file appears whole, or,\n"
+"if put fails, not at all.  Standard input larger than one message (1 MiB)\n"
+"is first copied to a temporary file in $TMPDIR (default /tmp) to learn\n"
+"its size.\n"
 "  -q  draw no progress bar (by default one is drawn on standard error for a\n"
 "      file larger than 1 MiB when standard error is a terminal)\n"
+"  -n PATH  enter the new file in a SOAP directory under PATH: a new entry\n"
+"      (sp_append) in the directory holding PATH's last name, which needs\n"
+"      the modify right there; the entry gives every right to every column\n"
+"      (chm(1) changes that).  If the entry cannot be made, the new file\n"
+"      and its copies are deleted again.\n"
+"  -f  with -n, replace the entry PATH if it exists (sp_install); the file it\n"
+"      held is not deleted, and keeps any other name it has\n"
+"  -r SERVER  with -n, also have the Bullet server SERVER (a capability or a\n"
+"      path, as above) make a copy of the new file (std_copy, which needs\n"
+"      the create right); PATH's entry holds the file and then the copies,\n"
+"      in the order given, and each copy's capability is printed after the\n"
+"      file's, one a line.  At most 7 times.  If a copy fails, put fails.\n"
 "A capability is PPPPPPPPPPPP:OOOOOO:RR:CCCCCCCCCCCC in hexadecimal.\n"
-"Exit status: 0 on success, 1 if the file could not be read or stored, 2\n"
-"for a usage error.  The transport is chosen by AMOEBA_TRANSPORT (see\n"
-"libamoeba(3)).\n";
+"Exit status: 0 on success, 1 if the file could not be read, stored, copied\n"
+"or entered, 2 for a usage error.\n"
+"Environment: AMOEBA_ROOT (the root directory's capability; else the file\n"
+"AMOEBA_ROOTFILE or ~/.amoeba/root holds it), AMOEBA_WORK (the working\n"
+"directory's capability, for a path not starting with '/'; default the\n"
+"root), AMOEBA_TRANSPORT (see libamoeba(3)), TMPDIR.\n";
+
+/* The new file and its copies, in the order of the entry's set. */
+static struct am_cap made[SP_CAPSET_MAX];
+static uint32_t nmade;
+
+static bool quiet, force;
+static const char *entry_path;
+static const char *copy_servers[SP_CAPSET_MAX - 1];
+static int ncopies;
+
+static void option(int ch, char *arg)
+{
+	switch (ch) {
+	case 'q':
+		quiet = true;
+		break;
+	case 'f':
+		force = true;
+		break;
+	case 'n':
+		entry_path = arg;
+		break;
+	default:
+		if (ncopies == SP_CAPSET_MAX - 1)
+			bcmd_usage("%s", "-r given more than 7 times");
+		copy_servers[ncopies++] = arg;
+		break;
+	}
+}
 
 /* Where the bytes of a file larger than one message are read from. */
 struct source {
@@ -260,18 +306,40 @@ static void abandon(const struct am_cap *up, errstat why)
 	(void)std_destroy(up);
 }
 
+struct create_op {
+	uint32_t	len;		/* b_create's */
+	const char	*buf;
+	uint64_t	size;		/* b_begin's */
+	struct am_cap	cap;		/* the file, or the upload */
+};
+
+static errstat try_create(const struct am_cap *server, void *arg)
+{
+	struct create_op *op = arg;
+
+	return b_create(server, op->len, op->buf, &op->cap);
+}
+
+static errstat try_begin(const struct am_cap *server, void *arg)
+{
+	struct create_op *op = arg;
+
+	return b_begin(server, op->size, &op->cap);
+}
+
 /* A file larger than one message, from @src, into *file. */
-static int upload(const struct am_cap *server, const struct source *src,
+static int upload(const struct sp_capset *server, const struct source *src,
 		  char *buf, struct progress *pg, struct am_cap *file)
 {
+	struct create_op begin = { .size = src->size };
+	struct am_cap *up = &begin.cap;
 	char step[64];
-	struct am_cap up;
 	uint64_t off;
 	uint32_t n;
 	ssize_t got;
 	errstat err;
 
-	err = b_begin(server, src->size, &up);
+	err = am_capset_try(server, try_begin, &begin);
 	if (err != STD_OK) {
 		cmd_error("b_begin", err);
 		return EXIT_FAIL;
@@ -289,57 +357,179 @@ static int upload(const struct am_cap *server, const struct source *src,
 				fprintf(stderr, "%s: %s: ended after %" PRIu64 " of %" PRIu64 " bytes: changed while being read?\n",
 					progname, src->name, off + (uint64_t)got,
 					src->size);
-			abandon(&up, STD_OK);
+			abandon(up, STD_OK);
 			return EXIT_FAIL;
 		}
-		err = fill(&up, off, n, buf);
+		err = fill(up, off, n, buf);
 		if (err != STD_OK) {
 			progress_end(pg);
 			snprintf(step, sizeof(step), "b_fill at byte %" PRIu64,
 				 off);
 			cmd_error(step, err);
-			abandon(&up, err);
+			abandon(up, err);
 			return EXIT_FAIL;
 		}
 		progress_draw(pg, off + n);
 	}
-	err = b_commit(&up, file);
+	err = b_commit(up, file);
 	progress_end(pg);
 	if (err != STD_OK) {
 		cmd_error("b_commit", err);
-		abandon(&up, err);
+		abandon(up, err);
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
 }
 
-static int print_cap(const struct am_cap *file)
+/* The file from @src, into made[0]. */
+static int store(const struct sp_capset *server, struct source *src,
+		 char *buf)
+{
+	struct create_op create;
+	struct progress pg;
+	errstat err;
+	ssize_t n;
+
+	if (src->start < 0) {
+		n = read_upto(src->fd, buf, BULLET_MSG_MAX + 1, -1);
+		if (n < 0) {
+			bcmd_syserr(src->name);
+			return EXIT_FAIL;
+		}
+		if (n <= BULLET_MSG_MAX) {
+			create.len = (uint32_t)n;
+			create.buf = buf;
+			err = am_capset_try(server, try_create, &create);
+			if (err != STD_OK) {
+				cmd_error("b_create", err);
+				return EXIT_FAIL;
+			}
+			made[nmade++] = create.cap;
+			return EXIT_OK;
+		}
+		if (spool(src, buf, (size_t)n))
+			return EXIT_FAIL;
+	}
+	progress_start(&pg, !quiet && isatty(STDERR_FILENO), src->size);
+	if (upload(server, src, buf, &pg, &made[0]) != EXIT_OK)
+		return EXIT_FAIL;
+	nmade = 1;
+	return EXIT_OK;
+}
+
+/* Take back every file made: nobody can name them. */
+static void unmake(void)
 {
 	char text[AM_CAP_TEXTLEN + 1];
+	errstat err;
+	uint32_t i;
 
-	am_cap_format(file, text, sizeof(text));
-	printf("%s\n", text);
+	for (i = 0; i < nmade; i++) {
+		err = std_destroy(&made[i]);
+		if (err == STD_OK)
+			continue;
+		am_cap_format(&made[i], text, sizeof(text));
+		fprintf(stderr, "%s: the new file %s could not be deleted again: %s\n",
+			progname, text, err_why(err));
+	}
+	nmade = 0;
+}
+
+struct copy_op {
+	const struct am_cap	*orig;
+	struct am_cap		copy;
+};
+
+static errstat try_copy(const struct am_cap *server, void *arg)
+{
+	struct copy_op *op = arg;
+
+	return std_copy(server, op->orig, &op->copy);
+}
+
+/* A copy of made[0] by each -r server, after it in made[]. */
+static int copy_all(const struct sp_capset *servers)
+{
+	struct copy_op op = { .orig = &made[0] };
+	char step[64];
+	errstat err;
+	int i;
+
+	for (i = 0; i < ncopies; i++) {
+		err = am_capset_try(&servers[i], try_copy, &op);
+		if (err != STD_OK) {
+			snprintf(step, sizeof(step), "-r %.40s: std_copy",
+				 copy_servers[i]);
+			cmd_error(step, err);
+			return EXIT_FAIL;
+		}
+		made[nmade++] = op.copy;
+	}
+	return EXIT_OK;
+}
+
+/* Enter made[] under @name in @dir: a new entry, or any with -f. */
+static int enter(const struct sp_capset *dir, const char *name)
+{
+	struct bcmd_name_op op;
+	struct sp_capset set;
+	errstat err;
+
+	memset(&set, 0, sizeof(set));
+	memcpy(set.caps, made, nmade * sizeof(made[0]));
+	set.caps_len = nmade;
+	memset(&op, 0, sizeof(op));
+	op.name = name;
+	op.set = &set;
+	op.cond = SP_ANY;
+	err = am_capset_try(dir, force ? bcmd_try_install : bcmd_try_append,
+			    &op);
+	if (err != STD_OK) {
+		cmd_error(entry_path, err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int print_made(void)
+{
+	char text[AM_CAP_TEXTLEN + 1];
+	uint32_t i;
+
+	for (i = 0; i < nmade; i++) {
+		am_cap_format(&made[i], text, sizeof(text));
+		printf("%s\n", text);
+	}
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_OK;
-	/* Nobody can name the file without its capability: take it back. */
 	bcmd_syserr("standard output");
-	(void)std_destroy(file);
 	return EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
 {
-	struct am_cap server, file;
-	struct progress pg;
+	int first = bcmd_getopt(argc, argv, help, "qfn:r:", option, 1, 2);
+	struct sp_capset server, copiers[SP_CAPSET_MAX - 1], dir;
+	char name[SP_NAME_MAX + 1];
 	struct source src;
-	bool quiet;
-	errstat err;
-	ssize_t n;
 	char *buf;
-	int first;
+	int i;
 
-	first = bcmd_init(argc, argv, help, "q", &quiet, 1, 2);
-	cmd_cap(argv[first], &server);
+	if (ncopies && !entry_path)
+		bcmd_usage("%s", "-r needs -n PATH: a copy nobody can find is no replica");
+	if (force && !entry_path)
+		bcmd_usage("%s", "-f needs -n PATH");
+	cmd_capset(argv[first], &server);
+	for (i = 0; i < ncopies; i++)
+		cmd_capset(copy_servers[i], &copiers[i]);
+	/* Before the upload: a wrong PATH should cost no transfer. */
+	if (entry_path && bcmd_parent(entry_path, &dir, name) != STD_OK)
+		return EXIT_FAIL;
+	if (entry_path && !bcmd_may_modify(&dir)) {
+		fprintf(stderr, "%s: %s: the directory capability has no modify right, so the file could not be entered: nothing stored (STD_DENIED)\n",
+			progname, entry_path);
+		return EXIT_FAIL;
+	}
 	/* One more than a message, to tell whether input fits in one. */
 	buf = malloc(BULLET_MSG_MAX + 1);
 	if (!buf) {
@@ -348,25 +538,17 @@ int main(int argc, char **argv)
 	}
 	if (open_input(first + 1 < argc ? argv[first + 1] : "-", &src))
 		return EXIT_FAIL;
-	if (src.start < 0) {
-		n = read_upto(src.fd, buf, BULLET_MSG_MAX + 1, -1);
-		if (n < 0) {
-			bcmd_syserr(src.name);
-			return EXIT_FAIL;
-		}
-		if (n <= BULLET_MSG_MAX) {
-			err = b_create(&server, (uint32_t)n, buf, &file);
-			if (err != STD_OK) {
-				cmd_error("b_create", err);
-				return EXIT_FAIL;
-			}
-			return print_cap(&file);
-		}
-		if (spool(&src, buf, (size_t)n))
-			return EXIT_FAIL;
-	}
-	progress_start(&pg, !quiet && isatty(STDERR_FILENO), src.size);
-	if (upload(&server, &src, buf, &pg, &file) != EXIT_OK)
+	if (store(&server, &src, buf) != EXIT_OK)
 		return EXIT_FAIL;
-	return print_cap(&file);
+	if (copy_all(copiers) != EXIT_OK ||
+	    (entry_path && enter(&dir, name) != EXIT_OK)) {
+		unmake();
+		return EXIT_FAIL;
+	}
+	if (print_made() == EXIT_OK)
+		return EXIT_OK;
+	/* Named, the files are found without the lines that were lost. */
+	if (!entry_path)
+		unmake();
+	return EXIT_FAIL;
 }
