@@ -38,6 +38,7 @@ struct bullet {
 	struct bs_store		st;
 	struct bcache		cache;
 	struct am_service	svc;
+	struct am_port		putport;	/* where clients find us */
 	struct bfile		**files;	/* by slot, the live ones */
 	struct bs_extent	*pending;	/* freed, not yet durably */
 	uint32_t		npending, pending_room;
@@ -72,5 +73,13 @@ errstat bullet_extent(uint64_t blocks, uint64_t *start);
 void bullet_stat(struct bullet_stats *s);
 /* Move files down so that free space gathers at the end.  Files moved. */
 uint64_t bullet_compact(void);
+
+/*
+ * The bound of each call std_copy makes to another Bullet server: well
+ * under the 5 s a caller's trans waits by default, so that a source that
+ * does not answer is STD_NOTNOW to the caller rather than a timeout of its
+ * own, which would leave it unsure whether the copy was made.
+ */
+#define BULLET_SOURCE_MS	2000
 
 #endif /* BULLET_BULLET_H */

@@ -378,19 +378,18 @@ static size_t status(char *buf, size_t len, void *arg)
 
 static void open_store(const struct config *c)
 {
-	struct am_port putport;
 	int err;
 
 	err = bs_open(&bullet.st, c->store, c->direct ? BS_DIRECT : 0,
 		      damage, NULL);
 	if (err == -EUCLEAN)
-		bfatal("%s is damaged (%u problems above): not serving it; "
-		       "bfsck -r %s repairs it", c->store,
-		       bullet.st.damage ? bullet.st.damage : 1, c->store);
+		bfatal("%s is damaged (%u problems above): not serving it; bfsck -r %s repairs it",
+		       c->store, bullet.st.damage ? bullet.st.damage : 1,
+		       c->store);
 	if (err)
 		bfatal("cannot open %s: %s", c->store, strerror(-err));
-	am_fbox(&bullet.st.sb.getport, &putport);
-	bullet.svc.tab = am_objtab_new(&putport, bullet.st.sb.nslots,
+	am_fbox(&bullet.st.sb.getport, &bullet.putport);
+	bullet.svc.tab = am_objtab_new(&bullet.putport, bullet.st.sb.nslots,
 				       bullet_release);
 	if (!bullet.svc.tab ||
 	    am_objtab_lifetime(bullet.svc.tab, (unsigned int)c->lifetime) ||

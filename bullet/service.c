@@ -182,33 +182,75 @@ static errstat commit(struct bfile *f, struct am_cap *cap)
 	return STD_OK;
 }
 
+/*
+ * A file of @size bytes to be made, its extent taken: STD_OK and *out, or
+ * STD_NOSPACE / STD_NOMEM.  Nothing on disk names the extent until
+ * commit(), so unreserve() may give it straight back.
+ */
+static errstat reserve(enum bfile_kind kind, uint64_t size, struct bfile **out)
+{
+	struct bfile *f;
+	errstat err = STD_OK;
+
+	if (size > bs_data_end(&bullet.st.sb) * BS_BLOCK)
+		return STD_NOSPACE;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return STD_NOMEM;
+	f->kind = kind;
+	f->size = size;
+	if (size)
+		err = bullet_extent(bs_size_blocks(size), &f->start);
+	if (err != STD_OK) {
+		free(f);
+		return err;
+	}
+	*out = f;
+	return STD_OK;
+}
+
+static void unreserve(struct bfile *f)
+{
+	if (f->size && bs_alloc_put(&bullet.st.alloc, f->start,
+				    bs_size_blocks(f->size)))
+		blog(LOG_ERR, "extent %llu+%llu of a file not made freed twice",
+		     (unsigned long long)f->start,
+		     (unsigned long long)bs_size_blocks(f->size));
+	free(f);
+}
+
+/* @n bytes of @data at @offset of the extent of @f, not yet durable. */
+static errstat put_bytes(struct bfile *f, uint64_t offset, const char *data,
+			 uint32_t n)
+{
+	int err;
+
+	if (!n)
+		return STD_OK;
+	err = bs_write(&bullet.st, f->start * BS_BLOCK + offset, data, n);
+	if (err) {
+		blog(LOG_ERR, "cannot write the data of a file being made: %s",
+		     strerror(-err));
+		return STD_SYSERR;
+	}
+	return STD_OK;
+}
+
 static errstat do_create(const struct am_call *call, uint32_t size,
 			 const char *data, struct am_cap *file)
 {
 	struct bfile *f;
 	void *copy = NULL;
 	errstat err;
-	int ioerr;
 
 	if (call->obj)
 		return STD_DENIED;	/* files are made on the super cap */
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return STD_NOMEM;
-	f->kind = BF_FILE;
-	f->size = size;
-	if (size) {
-		err = bullet_extent(bs_size_blocks(size), &f->start);
-		if (err != STD_OK)
-			goto fail;
-		ioerr = bs_write(&bullet.st, f->start * BS_BLOCK, data, size);
-		if (ioerr) {
-			blog(LOG_ERR, "cannot write a file's data: %s",
-			     strerror(-ioerr));
-			err = STD_SYSERR;
-			goto fail_extent;
-		}
-	}
+	err = reserve(BF_FILE, size, &f);
+	if (err != STD_OK)
+		return err;
+	err = put_bytes(f, 0, data, size);
+	if (err != STD_OK)
+		goto fail;
 	f->crc = am_crc32c(0, data, size);
 	/* Copied before commit: the request buffer is the next request's. */
 	if (size && bc_fits(&bullet.cache, size))
@@ -218,17 +260,13 @@ static errstat do_create(const struct am_call *call, uint32_t size,
 	err = commit(f, file);
 	if (err != STD_OK) {
 		free(copy);
-		goto fail_extent;
+		goto fail;
 	}
 	if (copy)
 		bc_insert(&bullet.cache, f->slot, copy, size);
 	return STD_OK;
-fail_extent:
-	if (size && bs_alloc_put(&bullet.st.alloc, f->start,
-				 bs_size_blocks(size)))
-		blog(LOG_ERR, "extent of a failed create freed twice");
 fail:
-	free(f);
+	unreserve(f);
 	return err;
 }
 
@@ -334,24 +372,16 @@ static errstat do_begin(const struct am_call *call, uint64_t size,
 
 	if (call->obj)
 		return STD_DENIED;
-	if (size > bs_data_end(&bullet.st.sb) * BS_BLOCK)
-		return STD_NOSPACE;
-	f = calloc(1, sizeof(*f));
-	if (!f)
-		return STD_NOMEM;
-	f->kind = BF_UPLOAD;
-	f->size = size;
-	err = size ? bullet_extent(bs_size_blocks(size), &f->start) : STD_OK;
-	if (err == STD_OK)
-		err = am_obj_create(bullet.svc.tab, f, upload);
-	if (err == STD_OK) {
-		bullet.stats.uploads++;
-		return STD_OK;
+	err = reserve(BF_UPLOAD, size, &f);
+	if (err != STD_OK)
+		return err;
+	err = am_obj_create(bullet.svc.tab, f, upload);
+	if (err != STD_OK) {
+		unreserve(f);
+		return err;
 	}
-	if (size && f->start)
-		bs_alloc_put(&bullet.st.alloc, f->start, bs_size_blocks(size));
-	free(f);
-	return err;
+	bullet.stats.uploads++;
+	return STD_OK;
 }
 
 /* The upload an operation is on, or why it is not one. */
@@ -369,7 +399,6 @@ static errstat do_fill(const struct am_call *call, uint64_t offset,
 	struct bfile *f;
 	bool again;
 	errstat err;
-	int ioerr;
 
 	err = upload_of(call, &f);
 	if (err != STD_OK)
@@ -379,12 +408,9 @@ static errstat do_fill(const struct am_call *call, uint64_t offset,
 		offset + n == f->filled;
 	if (!again && (offset != f->filled || n > f->size - f->filled))
 		return STD_ARGBAD;
-	ioerr = bs_write(&bullet.st, f->start * BS_BLOCK + offset, data, n);
-	if (ioerr) {
-		blog(LOG_ERR, "cannot write an upload's data: %s",
-		     strerror(-ioerr));
-		return STD_SYSERR;
-	}
+	err = put_bytes(f, offset, data, n);
+	if (err != STD_OK)
+		return err;
 	if (!again) {
 		f->crc = am_crc32c(f->crc, data, n);
 		f->filled += n;
@@ -421,6 +447,167 @@ static errstat do_commit(const struct am_call *call, struct am_cap *file)
 	up->start = 0;
 	am_obj_destroy(bullet.svc.tab, &call->hdr->h_priv, 0);
 	return STD_OK;
+}
+
+/* @n bytes at @offset of file @src: from the cache, or read into @buf. */
+static errstat local_bytes(struct bfile *src, uint64_t offset, uint32_t n,
+			   char *buf, const char **bytes)
+{
+	const char *cache;
+	errstat err;
+	int ioerr;
+
+	err = cached(src, &cache);
+	if (err != STD_OK)
+		return err;
+	if (cache) {
+		*bytes = cache + offset;
+		return STD_OK;
+	}
+	ioerr = bs_read(&bullet.st, src->start * BS_BLOCK + offset, buf, n);
+	if (ioerr) {
+		blog(LOG_ERR, "cannot read file %u: %s", src->slot + 1,
+		     strerror(-ioerr));
+		return STD_SYSERR;
+	}
+	*bytes = buf;
+	return STD_OK;
+}
+
+/*
+ * What the source of a copy answered, as this server's answer: the
+ * source's own status names what is wrong with @orig, but a call that
+ * failed is no answer at all, and the caller can only try again.
+ */
+static errstat source_status(const char *op, const struct am_cap *orig,
+			     errstat err)
+{
+	char port[AM_PORT_TEXTLEN + 1];
+	const char *name = err_name(err);
+
+	if (err >= 0 || err <= STD_CAPBAD)
+		return err;
+	am_port_format(&orig->cap_port, port, sizeof(port));
+	blog(LOG_WARNING, "copy: %s on port %s failed: %s (%s)", op, port,
+	     name ? name : err_why(err), am_rpc_error());
+	return STD_NOTNOW;
+}
+
+/*
+ * Fill @f, whose extent is reserved, with the bytes of @orig: file @src
+ * of this server, or with @src NULL a file of another Bullet server, read
+ * a message at a time through @buf.  A local source is checked against
+ * its checksum on the way, so that damage is not replicated.
+ */
+static errstat copy_bytes(struct bfile *f, struct bfile *src,
+			  const struct am_cap *orig, char *buf)
+{
+	const char *bytes;
+	uint64_t offset;
+	uint32_t want, got;
+	errstat err;
+
+	for (offset = 0; offset < f->size; offset += want) {
+		want = f->size - offset < BULLET_MSG_MAX ?
+			(uint32_t)(f->size - offset) : BULLET_MSG_MAX;
+		if (src) {
+			err = local_bytes(src, offset, want, buf, &bytes);
+		} else {
+			bytes = buf;
+			err = b_read(orig, offset, want, &got, buf);
+			err = source_status("b_read", orig, err);
+			/* Files do not shrink: that server is broken. */
+			if (err == STD_OK && got != want) {
+				blog(LOG_ERR, "copy: a source of %llu bytes gave %u of %u at %llu",
+				     (unsigned long long)f->size, got, want,
+				     (unsigned long long)offset);
+				err = STD_SYSERR;
+			}
+		}
+		if (err == STD_OK)
+			err = put_bytes(f, offset, bytes, want);
+		if (err != STD_OK)
+			return err;
+		f->crc = am_crc32c(f->crc, bytes, want);
+	}
+	if (src && f->crc != src->crc) {
+		blog(LOG_CRIT,
+		     "file %u fails its checksum: the store is damaged (run bfsck)",
+		     src->slot + 1);
+		return STD_SYSERR;
+	}
+	return STD_OK;
+}
+
+/*
+ * The file @orig names, if it is one of this server's: STD_OK and *src
+ * with a reference held, or why @orig cannot be copied.
+ */
+static errstat local_source(const struct am_cap *orig, struct bfile **src)
+{
+	struct bfile *f;
+	uint8_t rights;
+	void *data;
+	errstat err;
+
+	err = am_obj_get(bullet.svc.tab, &orig->cap_priv, AM_RGT_READ, &data,
+			 &rights);
+	if (err != STD_OK)
+		return err;
+	f = data;
+	err = !f ? STD_COMBAD : f->kind == BF_FILE ? STD_OK : STD_NOTNOW;
+	if (err != STD_OK) {
+		am_obj_put(bullet.svc.tab, &orig->cap_priv);
+		return err;
+	}
+	*src = f;
+	return STD_OK;
+}
+
+static errstat do_copy(const struct am_call *call, const struct am_cap *orig,
+		       struct am_cap *copy)
+{
+	struct bfile *src = NULL, *f;
+	uint64_t size, room;
+	void *buf = NULL;
+	uint32_t ms;
+	errstat err;
+
+	if (call->obj)
+		return STD_DENIED;	/* copies are made on the super cap */
+	if (am_port_null(&orig->cap_port))
+		return STD_CAPBAD;
+	/* Each call to the source: answer our caller before it gives up. */
+	ms = am_timeout(BULLET_SOURCE_MS);
+	if (am_port_eq(&orig->cap_port, &bullet.putport))
+		err = local_source(orig, &src);
+	else
+		err = source_status("b_size", orig, b_size(orig, &size));
+	if (err != STD_OK)
+		goto out;
+	if (src)
+		size = src->size;
+	/* Aligned, so that whole blocks go to and from disk with O_DIRECT. */
+	room = size < BULLET_MSG_MAX ? bs_size_blocks(size) * BS_BLOCK :
+		BULLET_MSG_MAX;
+	if (posix_memalign(&buf, BS_BLOCK, room ? room : BS_BLOCK)) {
+		err = STD_NOMEM;
+		goto out;
+	}
+	err = reserve(BF_FILE, size, &f);
+	if (err != STD_OK)
+		goto out;
+	err = copy_bytes(f, src, orig, buf);
+	if (err == STD_OK)
+		err = commit(f, copy);
+	if (err != STD_OK)
+		unreserve(f);
+out:
+	am_timeout(ms);
+	free(buf);
+	if (src)
+		am_obj_put(bullet.svc.tab, &orig->cap_priv);
+	return err;
 }
 
 void bullet_stat(struct bullet_stats *s)
@@ -460,6 +647,7 @@ static errstat do_compact(const struct am_call *call, uint64_t *moved)
 
 const struct bullet_impl bullet_impl = {
 	AM_STD_IMPL,
+	.std_copy	= do_copy,
 	.b_create	= do_create,
 	.b_read		= do_read,
 	.b_size		= do_size,

@@ -127,6 +127,8 @@ static bool restrict_cap(const struct am_cap *in, uint8_t mask,
 	uint8_t r = in->cap_priv.prv_rights;
 	struct sp_dir *d;
 	uint8_t rights;
+	uint32_t ms;
+	bool ok;
 
 	if ((r & mask) == r) {
 		*out = *in;
@@ -140,7 +142,11 @@ static bool restrict_cap(const struct am_cap *in, uint8_t mask,
 	}
 	if (r == AM_RIGHTS_ALL)
 		return am_cap_restrict_owner(in, mask, out) == STD_OK;
-	return std_restrict(in, mask, out) == STD_OK;
+	/* One thread serves everyone: an unreachable server costs little. */
+	ms = am_timeout(SP_REMOTE_MS);
+	ok = std_restrict(in, mask, out) == STD_OK;
+	am_timeout(ms);
+	return ok;
 }
 
 /* What the columns of @rights see of row @e. */

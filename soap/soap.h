@@ -24,6 +24,11 @@
  */
 #define SP_RIGHTS_USED	(SP_COLMASK | SP_MODRGT | SP_DELRGT)
 #define SP_NWRAPS	65
+/*
+ * How long a lookup waits for another server to restrict a capability
+ * that is not an owner's (std_restrict), before leaving it out of the set.
+ */
+#define SP_REMOTE_MS	2000
 /* What sealing adds to the bytes it seals. */
 #define SP_SEAL_OVER	(SP_NONCE_LEN + SP_TAG_LEN)
 

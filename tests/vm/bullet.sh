@@ -4,8 +4,9 @@
 # commands on its files, and bfsck on its stopped stores.  Round trips of
 # every size class (empty, one block, one message and one byte more, the
 # upload path, standard input), rights and forgery, a full store,
-# deletion, garbage collection, restart, compaction, and damage found by
-# bulletd and repaired by bfsck.  Prints TAP.
+# deletion, garbage collection, restart, compaction, damage found by
+# bulletd and repaired by bfsck, and std_copy on one server and between
+# two.  Prints TAP.
 #
 # TRANSPORT=kernel (the default): as root inside the test VM, under
 # busybox sh, with bulletd in namespace hostB and the clients in hostA,
@@ -25,6 +26,7 @@ HOSTS="hostA hostB"
 [ "$TRANSPORT" = udp ] && HOSTS=""
 pids=""
 srv=""
+srv2=""
 
 if [ ! -x "$BPROGS/bulletd" ]; then
 	echo "1..0 # SKIP no $BPROGS/bulletd (make bullet)"
@@ -111,8 +113,80 @@ start_bulletd() {
 		sb_tries=$((sb_tries + 1))
 		[ "$TRANSPORT" = udp ] && grep -q "in use" "$T/srv.err" &&
 			[ $sb_tries -lt 5 ] || return 1
-		new_sport
+		new_ports
 	done
+}
+
+# new_ports: new_sport, and once a second server runs on UDP port
+# $SPORT2 (start_second), the clients and the first server name it as a
+# peer too, so that both find it.
+new_ports() {
+	new_sport
+	if [ "$TRANSPORT" = udp ] && [ -n "${SPORT2-}" ]; then
+		SERVER="$SERVER AMOEBA_UDP_PEERS=127.0.0.1:$SPORT2"
+		CLIENT="$CLIENT,127.0.0.1:$SPORT2"
+	fi
+}
+
+# start_second STORE: a second bulletd serving STORE as $srv2, with the
+# capability it printed in $SUPER2; 0 once it answers a bstat.  It runs
+# on the other machine, hostA, over AF_AMOEBA, and on UDP port $SPORT2
+# over UDP.  Its stdout is $T/srv2.out, its log $T/srv2.err.
+start_second() {
+	ss_tries=0
+	while :; do
+		if [ "$TRANSPORT" = udp ]; then
+			SPORT2=$((20000 + 0x$(head -c 2 /dev/urandom | od -An -tx1 | tr -d ' \n') % 40000))
+			SERVER2="env AMOEBA_TRANSPORT=udp AMOEBA_UDP_PORT=$SPORT2"
+		else
+			SERVER2="$IP netns exec hostA env AMOEBA_TRANSPORT=kernel"
+		fi
+		new_ports
+		rm -f "$T/srv2.out"
+		$SERVER2 "$BPROGS/bulletd" -s "$@" >"$T/srv2.out" 2>"$T/srv2.err" &
+		srv2=$!
+		pids="$pids $srv2"
+		SUPER2=""
+		if wait_line "$T/srv2.out" $srv2; then
+			SUPER2=$(head -n 1 "$T/srv2.out")
+			timeout 60 $CLIENT "$BPROGS/bstat" -p "$SUPER2" \
+				>/dev/null 2>"$T/probe.err" && return 0
+		fi
+		kill -KILL $srv2 2>/dev/null
+		wait $srv2 2>/dev/null
+		srv2=""
+		ss_tries=$((ss_tries + 1))
+		[ "$TRANSPORT" = udp ] && grep -q "in use" "$T/srv2.err" &&
+			[ $ss_tries -lt 5 ] || return 1
+	done
+}
+
+# stop_second: end the second bulletd (SIGKILL: it need not be orderly).
+stop_second() {
+	[ -n "$srv2" ] || return 0
+	kill -KILL $srv2 2>/dev/null
+	wait $srv2 2>/dev/null
+	srv2=""
+	cat "$T/srv2.err" >>"$T/srv.log"
+}
+
+# copied NAME SERVER ORIG FILE: a point, ok if std_copy SERVER ORIG
+# prints a capability of SERVER's port, other than ORIG, that reads back
+# FILE's bytes; the copy's capability in $COPY.
+copied() {
+	A "$PROGS/std_copy" "$2" "$3"
+	cp_st=$?
+	COPY=$(head -n 1 "$T/a.out")
+	if [ $cp_st -ne 0 ] || ! echo "$COPY" | grep -qE "$CAPRE"; then
+		tap 1 "$1"
+		diag "std_copy: status $cp_st"
+		diag_file "$T/a.out"
+		diag_file "$T/a.err"
+		return 1
+	fi
+	[ "${COPY%%:*}" = "${2%%:*}" ] && [ "$COPY" != "$3" ] &&
+		get_same "$COPY" "$4"
+	tap $? "$1" || { diag "copy $COPY of $3:"; diag_file "$T/a.err"; }
 }
 
 # serving NAME ARGS...: start_bulletd ARGS as a TAP point NAME, bailing
@@ -497,6 +571,88 @@ expect "...the aged-away file is still gone" 1 'STD_CAPBAD' "$BPROGS/get" "$DROP
 get_same "$KEEP" "$T/g.keep"
 tap $? "...and the touched one still reads back equal" || diag_file "$T/a.err"
 stop_bulletd TERM
+
+# --- Copies (std_copy) ------------------------------------------------
+# Two servers: the second holds originals, the first makes copies, of its
+# own files and of the second's, which it reads with b_size and b_read.
+X2=$T/copy2.store
+lexpect "bulletd --init 32M makes a store for a second server" 0 '' \
+	"$BPROGS/bulletd" --init 32M -s "$X2"
+start_second "$X2"
+tap $? "a second bulletd serves it" ||
+	{ diag_file "$T/srv2.err"; diag_file "$T/probe.err"; bail "no second server"; }
+X1=$T/copy1.store
+lexpect "bulletd --init 32M -f 4 makes a store for copies, of four files" 0 '' \
+	"$BPROGS/bulletd" --init 32M -f 4 -s "$X1"
+SUPER=$(head -n 1 "$T/l.out")
+start_bulletd "$X1"
+tap $? "bulletd serves it too" ||
+	{ diag_file "$T/srv.err"; diag_file "$T/probe.err"; bail "no server"; }
+
+head -c 5000 /dev/urandom >"$T/x.local"
+put_file "$T/x.local"
+XL=$CAP
+copied "std_copy of a file on the same server: a new capability, the same bytes" \
+	"$SUPER" "$XL" "$T/x.local"
+XLC=$COPY
+A "$BPROGS/del" "$XL"
+get_same "$XLC" "$T/x.local"
+tap $? "...deleting the original leaves the copy, equal" || diag_file "$T/a.err"
+
+head -c 5000 /dev/urandom >"$T/x.remote"
+A "$BPROGS/put" -q "$SUPER2" "$T/x.remote"
+XR=$(head -n 1 "$T/a.out")
+copied "std_copy of a file of the second server: a file of the first, equal" \
+	"$SUPER" "$XR" "$T/x.remote"
+A "$BPROGS/put" -q "$SUPER2" "$T/f.3000000"
+XB=$(head -n 1 "$T/a.out")
+copied "std_copy of a 3 MB file of the second server (b_read by messages), equal" \
+	"$SUPER" "$XB" "$T/f.3000000"
+FILES="$XLC=$T/x.local $COPY=$T/f.3000000"
+put_file "$T/f.4096"
+FILES="$FILES $CAP=$T/f.4096"
+
+# Failures: each leaves no file and no space taken on the first server.
+free0=$(stat_of "$SUPER" free_blocks)
+files0=$(stat_of "$SUPER" files)
+[ "$files0" = 4 ]
+tap $? "a fourth file fills its table" || diag "files=$files0"
+expect "std_copy with the file table full: STD_NOSPACE" 1 'STD_NOSPACE' \
+	"$PROGS/std_copy" "$SUPER" "$XLC"
+A "$PROGS/std_restrict" "$XR" 0x0d
+expect "std_copy of a capability without the read right (from the second server): STD_DENIED" \
+	1 'STD_DENIED' "$PROGS/std_copy" "$SUPER" "$(head -n 1 "$T/a.out")"
+A "$PROGS/std_restrict" "$XLC" 0x0d
+expect "...and of one of its own files: STD_DENIED" 1 'STD_DENIED' \
+	"$PROGS/std_copy" "$SUPER" "$(head -n 1 "$T/a.out")"
+A "$PROGS/std_restrict" "$SUPER" 0xfe
+expect "std_copy with the server capability without the create right: STD_DENIED" \
+	1 'STD_DENIED' "$PROGS/std_copy" "$(head -n 1 "$T/a.out")" "$XR"
+expect "std_copy with a file's capability as the server's: STD_DENIED" 1 \
+	'STD_DENIED' "$PROGS/std_copy" "$XLC" "$XR"
+expect "std_copy of a forged capability (from the second server): STD_CAPBAD" \
+	1 'STD_CAPBAD' "$PROGS/std_copy" "$SUPER" "$(flip_check "$XR")"
+expect "...and of a forged one of its own: STD_CAPBAD" 1 'STD_CAPBAD' \
+	"$PROGS/std_copy" "$SUPER" "$(flip_check "$XLC")"
+expect "...and of the deleted original: STD_CAPBAD" 1 'STD_CAPBAD' \
+	"$PROGS/std_copy" "$SUPER" "$XL"
+stop_second
+expect "std_copy of a file of a server that is gone: STD_NOTNOW" 1 \
+	'STD_NOTNOW' "$PROGS/std_copy" "$SUPER" "$XR"
+grep -q "copy: b_size on port ${XR%%:*} failed: RPC_" "$T/srv.err"
+tap $? "...and bulletd logs the call that failed" || diag_file "$T/srv.err"
+A "$BPROGS/bstat" -p "$SUPER"
+grep -q "^files=$files0$" "$T/a.out" && grep -q '^uploads=0$' "$T/a.out" &&
+	grep -q "^free_blocks=$free0$" "$T/a.out"
+tap $? "...no failed copy left a file or took space" ||
+	{ diag "files was $files0, free_blocks $free0:"; diag_file "$T/a.out"; }
+check_files "the copies and the fourth file still read back equal"
+stop_bulletd KILL
+serving "...and after a restart" "$X1"
+check_files "...too"
+stop_bulletd TERM
+lexpect "bfsck -d on the store of copies: no problems" 0 ' 0 problems' \
+	"$BPROGS/bfsck" -d "$X1"
 
 grep putrep "$T/srv.log" >"$T/putrep.out"
 [ $? -ne 0 ]

@@ -114,10 +114,21 @@ int32_t trans_timeout(const struct am_hdr *reqhdr, const void *req,
 	return t->trans(reqhdr, req, reqlen, rephdr, rep, replen, ms);
 }
 
+static __thread uint32_t trans_ms;
+
+uint32_t am_timeout(uint32_t ms)
+{
+	uint32_t old = trans_ms;
+
+	trans_ms = ms;
+	return old;
+}
+
 int32_t trans(const struct am_hdr *reqhdr, const void *req, size_t reqlen,
 	      struct am_hdr *rephdr, void *rep, size_t replen)
 {
-	return trans_timeout(reqhdr, req, reqlen, rephdr, rep, replen, 0);
+	return trans_timeout(reqhdr, req, reqlen, rephdr, rep, replen,
+			     trans_ms);
 }
 
 int32_t getreq_timeout(struct am_hdr *hdr, void *buf, size_t len,

@@ -37,6 +37,14 @@ extern "C" {
  */
 int32_t trans(const struct am_hdr *reqhdr, const void *req, size_t reqlen,
 	      struct am_hdr *rephdr, void *rep, size_t replen);
+/*
+ * As Amoeba's timeout(): from now on, this thread's trans calls (and so
+ * every client stub it calls) fail with RPC_FAILURE after @ms
+ * milliseconds, 0 being the transport's default.  Returns the previous
+ * value, to put back.  A server calling another server uses it to answer
+ * its own client before that client's call gives up.
+ */
+uint32_t am_timeout(uint32_t ms);
 /* As trans, failing with RPC_FAILURE after @ms milliseconds (0: default). */
 int32_t trans_timeout(const struct am_hdr *reqhdr, const void *req,
 		      size_t reqlen, struct am_hdr *rephdr, void *rep,
