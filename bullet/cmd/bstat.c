@@ -7,7 +7,7 @@
 #include <stdio.h>
 
 #include "bullet_ail.h"
-#include "bcmd.h"
+#include "common.h"
 
 static const char help[] =
 "usage: bstat [-p] CAPABILITY...\n"
@@ -27,6 +27,13 @@ static const char help[] =
 static bool parseable;
 /* Whether a block of -p output came before, to be set apart from. */
 static bool printed;
+
+static void option(int ch, char *arg)
+{
+	(void)ch;
+	(void)arg;
+	parseable = true;
+}
 
 static void print_parseable(const struct bullet_stats *s)
 {
@@ -112,11 +119,11 @@ static errstat bstat(const struct am_cap *cap, const char *text)
 
 int main(int argc, char **argv)
 {
-	int first = bcmd_init(argc, argv, help, "p", &parseable, 1, -1);
+	int first = cmd_getopt(argc, argv, help, "p", option, 1, -1);
 	int status = cmd_each_cap(argc, argv, first, bstat);
 
 	if (fflush(stdout) || ferror(stdout)) {
-		bcmd_syserr("standard output");
+		cmd_syserr("standard output");
 		return EXIT_FAIL;
 	}
 	return status;

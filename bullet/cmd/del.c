@@ -6,6 +6,10 @@
  * a file whose name is gone is lost to everyone but the garbage
  * collector.
  */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "bcmd.h"
 
 static const char help[] =
@@ -74,12 +78,6 @@ static errstat try_is_dir(const struct am_cap *cap, void *arg)
 	return sp_getseqnr(cap, &seq);
 }
 
-static errstat try_destroy(const struct am_cap *cap, void *arg)
-{
-	(void)arg;
-	return std_destroy(cap);
-}
-
 /*
  * The directory @path names, if it is one and empty: destroyed through
  * the first member that answers, as the members of a directory's set are
@@ -99,7 +97,7 @@ static bool destroy_dir(const char *path, const struct sp_capset *set)
 		cmd_error(path, err);
 		return false;
 	}
-	err = am_capset_try(set, try_destroy, NULL);
+	err = am_capset_try(set, cmd_try_destroy, NULL);
 	if (err != STD_OK && err != STD_CAPBAD) {
 		cmd_error(path, err);
 		return false;
@@ -110,11 +108,11 @@ static bool destroy_dir(const char *path, const struct sp_capset *set)
 static int del_path(const char *path)
 {
 	char name[SP_NAME_MAX + 1];
-	struct bcmd_name_op op;
+	struct cmd_name_op op;
 	struct sp_capset dir;
 	errstat err;
 
-	if (bcmd_parent(path, &dir, name) != STD_OK)
+	if (cmd_parent(path, &dir, name) != STD_OK)
 		return EXIT_FAIL;
 	memset(&op, 0, sizeof(op));
 	op.name = name;
@@ -124,7 +122,7 @@ static int del_path(const char *path)
 		return EXIT_FAIL;
 	}
 	if (!names_only) {
-		err = am_capset_try(&dir, bcmd_try_lookup, &op);
+		err = am_capset_try(&dir, cmd_try_lookup, &op);
 		if (err != STD_OK) {
 			cmd_error(path, err);
 			return EXIT_FAIL;
@@ -133,7 +131,7 @@ static int del_path(const char *path)
 		    !destroy_all(path, &op.found))
 			return EXIT_FAIL;
 	}
-	err = am_capset_try(&dir, bcmd_try_delete, &op);
+	err = am_capset_try(&dir, cmd_try_delete, &op);
 	if (err != STD_OK) {
 		cmd_error(path, err);
 		return EXIT_FAIL;
@@ -143,23 +141,23 @@ static int del_path(const char *path)
 
 int main(int argc, char **argv)
 {
-	int first = bcmd_getopt(argc, argv, help, "nd", option, 1, -1);
+	int first = cmd_getopt(argc, argv, help, "nd", option, 1, -1);
 	int i, status = EXIT_OK;
 	struct am_cap cap;
 	errstat err;
 
 	if (names_only && dirs)
-		bcmd_usage("%s", "-n and -d exclude each other");
+		cmd_usage("%s", "-n and -d exclude each other");
 	/* Check every capability first: a typo should not half-run a list. */
 	for (i = first; i < argc; i++) {
-		if (bcmd_is_path(argv[i]))
+		if (cmd_is_path(argv[i]))
 			continue;
 		if (names_only)
-			bcmd_usage("-n needs a path, not the capability '%s'",
-				   argv[i]);
+			cmd_usage("-n needs a path, not the capability '%s'",
+				  argv[i]);
 	}
 	for (i = first; i < argc; i++) {
-		if (bcmd_is_path(argv[i])) {
+		if (cmd_is_path(argv[i])) {
 			if (del_path(argv[i]) != EXIT_OK)
 				status = EXIT_FAIL;
 			continue;

@@ -93,7 +93,7 @@ static int open_temp(struct output *out, const char *path,
 	catch_signals();
 	out->fd = mkstemp(tmp_path);
 	if (out->fd < 0) {
-		bcmd_syserr(path);
+		cmd_syserr(path);
 		return -1;
 	}
 	atomic_store(&tmp_live, true);
@@ -105,7 +105,7 @@ static int open_temp(struct output *out, const char *path,
 		mode = 0666 & ~mode;
 	}
 	if (fchmod(out->fd, mode)) {
-		bcmd_syserr(tmp_path);
+		cmd_syserr(tmp_path);
 		return -1;
 	}
 	return 0;
@@ -130,7 +130,7 @@ static int open_output(struct output *out, const char *path)
 	out->name = path;
 	if (stat(path, &st)) {
 		if (errno != ENOENT) {
-			bcmd_syserr(path);
+			cmd_syserr(path);
 			return -1;
 		}
 		out->path = strdup(path);
@@ -142,20 +142,20 @@ static int open_output(struct output *out, const char *path)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
-		bcmd_syserr(path);
+		cmd_syserr(path);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		out->fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (out->fd < 0) {
-			bcmd_syserr(path);
+			cmd_syserr(path);
 			return -1;
 		}
 		return 0;
 	}
 	real = realpath(path, NULL);
 	if (!real) {
-		bcmd_syserr(path);
+		cmd_syserr(path);
 		return -1;
 	}
 	out->path = real;
@@ -171,16 +171,16 @@ static int finish_output(struct output *out)
 		return 0;
 	/* EINVAL: a file system that cannot sync; the rename still holds. */
 	if (fsync(fd) && errno != EINVAL) {
-		bcmd_syserr(out->name);
+		cmd_syserr(out->name);
 		return -1;
 	}
 	out->fd = -1;
 	if (close(fd)) {
-		bcmd_syserr(out->name);
+		cmd_syserr(out->name);
 		return -1;
 	}
 	if (rename(tmp_path, out->path)) {
-		bcmd_syserr(out->name);
+		cmd_syserr(out->name);
 		return -1;
 	}
 	atomic_store(&tmp_live, false);
@@ -227,7 +227,7 @@ static int restart(struct reader *rd, uint64_t size)
 	}
 	if (ftruncate(rd->out->fd, 0) ||
 	    lseek(rd->out->fd, 0, SEEK_SET) != 0) {
-		bcmd_syserr(rd->out->name);
+		cmd_syserr(rd->out->name);
 		return -1;
 	}
 	rd->written = 0;
@@ -296,7 +296,7 @@ static errstat read_replica(const struct am_cap *cap, void *arg)
 		if (bcmd_write_all(rd->out->fd, rd->buf, got)) {
 			/* A reader that stopped early wants no message. */
 			if (errno != EPIPE)
-				bcmd_syserr(rd->out->name);
+				cmd_syserr(rd->out->name);
 			return told(rd);
 		}
 		rd->written += got;

@@ -86,7 +86,7 @@ static void option(int ch, char *arg)
 		break;
 	default:
 		if (ncopies == SP_CAPSET_MAX - 1)
-			bcmd_usage("%s", "-r given more than 7 times");
+			cmd_usage("%s", "-r given more than 7 times");
 		copy_servers[ncopies++] = arg;
 		break;
 	}
@@ -205,12 +205,12 @@ static int open_input(const char *path, struct source *src)
 		src->name = path;
 		src->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (src->fd < 0) {
-			bcmd_syserr(path);
+			cmd_syserr(path);
 			return -1;
 		}
 	}
 	if (fstat(src->fd, &st)) {
-		bcmd_syserr(src->name);
+		cmd_syserr(src->name);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode))
@@ -258,13 +258,13 @@ static int spool(struct source *src, char *buf, size_t n)
 	free(path);
 	do {
 		if (bcmd_write_all(fd, buf, n)) {
-			bcmd_syserr("temporary file");
+			cmd_syserr("temporary file");
 			goto fail;
 		}
 		size += n;
 		got = read_upto(src->fd, buf, BULLET_MSG_MAX, -1);
 		if (got < 0) {
-			bcmd_syserr(src->name);
+			cmd_syserr(src->name);
 			goto fail;
 		}
 		n = (size_t)got;
@@ -352,7 +352,7 @@ static int upload(const struct sp_capset *server, const struct source *src,
 		if (got != (ssize_t)n) {
 			progress_end(pg);
 			if (got < 0)
-				bcmd_syserr(src->name);
+				cmd_syserr(src->name);
 			else
 				fprintf(stderr, "%s: %s: ended after %" PRIu64 " of %" PRIu64 " bytes: changed while being read?\n",
 					progname, src->name, off + (uint64_t)got,
@@ -393,7 +393,7 @@ static int store(const struct sp_capset *server, struct source *src,
 	if (src->start < 0) {
 		n = read_upto(src->fd, buf, BULLET_MSG_MAX + 1, -1);
 		if (n < 0) {
-			bcmd_syserr(src->name);
+			cmd_syserr(src->name);
 			return EXIT_FAIL;
 		}
 		if (n <= BULLET_MSG_MAX) {
@@ -468,10 +468,24 @@ static int copy_all(const struct sp_capset *servers)
 	return EXIT_OK;
 }
 
+/* -f: sp_install under SP_ANY, so that an entry @name has is replaced. */
+static errstat try_install(const struct am_cap *dir, void *arg)
+{
+	struct cmd_name_op *op = arg;
+	struct sp_update up;
+
+	memset(&up, 0, sizeof(up));
+	up.dir = *dir;
+	snprintf(up.name, sizeof(up.name), "%s", op->name);
+	up.cond = SP_ANY;
+	up.set = *op->set;
+	return sp_install(dir, &up, 1);
+}
+
 /* Enter made[] under @name in @dir: a new entry, or any with -f. */
 static int enter(const struct sp_capset *dir, const char *name)
 {
-	struct bcmd_name_op op;
+	struct cmd_name_op op;
 	struct sp_capset set;
 	errstat err;
 
@@ -481,9 +495,8 @@ static int enter(const struct sp_capset *dir, const char *name)
 	memset(&op, 0, sizeof(op));
 	op.name = name;
 	op.set = &set;
-	op.cond = SP_ANY;
-	err = am_capset_try(dir, force ? bcmd_try_install : bcmd_try_append,
-			    &op);
+	/* No masks: the new row gets every right in every column. */
+	err = am_capset_try(dir, force ? try_install : cmd_try_append, &op);
 	if (err != STD_OK) {
 		cmd_error(entry_path, err);
 		return EXIT_FAIL;
@@ -502,13 +515,13 @@ static int print_made(void)
 	}
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return EXIT_OK;
-	bcmd_syserr("standard output");
+	cmd_syserr("standard output");
 	return EXIT_FAIL;
 }
 
 int main(int argc, char **argv)
 {
-	int first = bcmd_getopt(argc, argv, help, "qfn:r:", option, 1, 2);
+	int first = cmd_getopt(argc, argv, help, "qfn:r:", option, 1, 2);
 	struct sp_capset server, copiers[SP_CAPSET_MAX - 1], dir;
 	char name[SP_NAME_MAX + 1];
 	struct source src;
@@ -516,14 +529,14 @@ int main(int argc, char **argv)
 	int i;
 
 	if (ncopies && !entry_path)
-		bcmd_usage("%s", "-r needs -n PATH: a copy nobody can find is no replica");
+		cmd_usage("%s", "-r needs -n PATH: a copy nobody can find is no replica");
 	if (force && !entry_path)
-		bcmd_usage("%s", "-f needs -n PATH");
+		cmd_usage("%s", "-f needs -n PATH");
 	cmd_capset(argv[first], &server);
 	for (i = 0; i < ncopies; i++)
 		cmd_capset(copy_servers[i], &copiers[i]);
 	/* Before the upload: a wrong PATH should cost no transfer. */
-	if (entry_path && bcmd_parent(entry_path, &dir, name) != STD_OK)
+	if (entry_path && cmd_parent(entry_path, &dir, name) != STD_OK)
 		return EXIT_FAIL;
 	if (entry_path && !bcmd_may_modify(&dir)) {
 		fprintf(stderr, "%s: %s: the directory capability has no modify right, so the file could not be entered: nothing stored (STD_DENIED)\n",

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scmd.h"
+#include "common.h"
 
 static const char help[] =
 "usage: chm MASKS PATH...\n"
@@ -39,15 +39,15 @@ static uint32_t parse_masks(const char *text, uint8_t *masks)
 
 	for (;;) {
 		if (n == SP_COLS_MAX)
-			scmd_usage("more than 4 masks in '%s'", text);
+			cmd_usage("more than 4 masks in '%s'", text);
 		/* strtoul would take a sign, blanks and 0x: only hex digits. */
 		if (!*p || !strchr("0123456789abcdefABCDEF", *p))
-			scmd_usage("bad masks '%s': expected hexadecimal masks separated by ':' (ff:02:00)",
-				   text);
+			cmd_usage("bad masks '%s': expected hexadecimal masks separated by ':' (ff:02:00)",
+				  text);
 		v = strtoul(p, &end, 16);
 		if (end - p > 2 || v > 0xff || (*end && *end != ':'))
-			scmd_usage("bad masks '%s': expected hexadecimal masks separated by ':' (ff:02:00)",
-				   text);
+			cmd_usage("bad masks '%s': expected hexadecimal masks separated by ':' (ff:02:00)",
+				  text);
 		masks[n++] = (uint8_t)v;
 		if (!*end)
 			return n;
@@ -55,12 +55,19 @@ static uint32_t parse_masks(const char *text, uint8_t *masks)
 	}
 }
 
+static errstat try_chmod(const struct am_cap *dir, void *arg)
+{
+	struct cmd_name_op *op = arg;
+
+	return sp_chmod(dir, op->name, op->masks, op->nmasks);
+}
+
 int main(int argc, char **argv)
 {
 	int first = cmd_init(argc, argv, help, 2, -1);
 	char name[SP_NAME_MAX + 1];
 	uint8_t masks[SP_COLS_MAX];
-	struct scmd_name_op op;
+	struct cmd_name_op op;
 	struct sp_capset dir;
 	int i, status = EXIT_OK;
 	uint32_t n;
@@ -68,7 +75,7 @@ int main(int argc, char **argv)
 
 	n = parse_masks(argv[first], masks);
 	for (i = first + 1; i < argc; i++) {
-		if (scmd_parent(argv[i], &dir, name) != STD_OK) {
+		if (cmd_parent(argv[i], &dir, name) != STD_OK) {
 			status = EXIT_FAIL;
 			continue;
 		}
@@ -76,7 +83,7 @@ int main(int argc, char **argv)
 		op.name = name;
 		op.masks = masks;
 		op.nmasks = n;
-		err = am_capset_try(&dir, scmd_try_chmod, &op);
+		err = am_capset_try(&dir, try_chmod, &op);
 		if (err != STD_OK) {
 			cmd_error(argv[i], err);
 			status = EXIT_FAIL;

@@ -6,13 +6,13 @@
  * before its first line is printed, so that when a replica fails part
  * way the next one is read from the start and no line is printed twice.
  */
-#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "scmd.h"
+#include "common.h"
 
 static const char help[] =
 "usage: dir [-l] [-c] [PATH|CAPABILITY]...\n"
@@ -186,7 +186,7 @@ static int print_listing(const char *operand, const struct sp_capset *dir,
 	char masks[3 * SP_COLS_MAX + 1], when[32];
 	char what[SP_PATH_MAX + SP_NAME_MAX + 3];
 	const struct sp_row *row;
-	struct scmd_name_op op;
+	struct cmd_name_op op;
 	int status = EXIT_OK;
 	int width = 0;
 	errstat err;
@@ -210,7 +210,7 @@ static int print_listing(const char *operand, const struct sp_capset *dir,
 			continue;
 		memset(&op, 0, sizeof(op));
 		op.name = row->name;
-		err = am_capset_try(dir, scmd_try_lookup, &op);
+		err = am_capset_try(dir, cmd_try_lookup, &op);
 		if (err != STD_OK) {
 			/* After what was printed so far, not before it. */
 			fflush(stdout);
@@ -231,7 +231,7 @@ static int list(const char *operand, bool headed, struct listing *ls)
 	int status;
 	errstat err;
 
-	if (scmd_lookup(operand, &set) != STD_OK)
+	if (cmd_lookup(operand, &set) != STD_OK)
 		return EXIT_FAIL;
 	err = am_capset_try(&set, read_dir, ls);
 	if (err == STD_COMBAD) {
@@ -255,7 +255,7 @@ static int list(const char *operand, bool headed, struct listing *ls)
 
 int main(int argc, char **argv)
 {
-	int first = scmd_init(argc, argv, help, "lc", option, 0, -1);
+	int first = cmd_getopt(argc, argv, help, "lc", option, 0, -1);
 	struct listing ls = { .rows = NULL };
 	int i, status = EXIT_OK;
 
@@ -269,8 +269,7 @@ int main(int argc, char **argv)
 	}
 	free(ls.rows);
 	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, "%s: standard output: %s\n", progname,
-			strerror(errno));
+		cmd_syserr("standard output");
 		return EXIT_FAIL;
 	}
 	return status;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scmd.h"
+#include "common.h"
 
 static const char help[] =
 "usage: mkd [-e] [-c COLUMN[,COLUMN]...] [-s SERVER] PATH\n"
@@ -55,12 +55,12 @@ static void parse_cols(const char *arg)
 		end = strchr(p, ',');
 		len = end ? (size_t)(end - p) : strlen(p);
 		if (!len)
-			scmd_usage("empty column name in '%s'", arg);
+			cmd_usage("empty column name in '%s'", arg);
 		if (len > SP_COLNAME_MAX)
-			scmd_usage("column name longer than 31 bytes in '%s'",
-				   arg);
+			cmd_usage("column name longer than 31 bytes in '%s'",
+				  arg);
 		if (ncols == SP_COLS_MAX)
-			scmd_usage("more than 4 columns in '%s'", arg);
+			cmd_usage("more than 4 columns in '%s'", arg);
 		memcpy(cols[ncols].name, p, len);
 		cols[ncols].name[len] = '\0';
 		ncols++;
@@ -109,18 +109,18 @@ static errstat try_cols(const struct am_cap *dir, void *arg)
 
 int main(int argc, char **argv)
 {
-	int first = scmd_init(argc, argv, help, "c:es:", option, 1, 1);
+	int first = cmd_getopt(argc, argv, help, "c:es:", option, 1, 1);
 	const char *path = argv[first];
 	char name[SP_NAME_MAX + 1], text[AM_CAP_TEXTLEN + 1];
 	struct sp_capset parent, where, set;
-	struct scmd_name_op entry;
+	struct cmd_name_op entry;
 	struct create_op made;
 	struct cols_op pcols;
 	errstat err;
 
 	if (!ncols)
 		parse_cols("owner,group,other");
-	if (scmd_parent(path, &parent, name) != STD_OK)
+	if (cmd_parent(path, &parent, name) != STD_OK)
 		return EXIT_FAIL;
 	if (server)
 		cmd_capset(server, &where);
@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 	entry.set = &set;
 	entry.masks = entry_masks;
 	entry.nmasks = pcols.ncols;
-	err = am_capset_try(&parent, scmd_try_append, &entry);
+	err = am_capset_try(&parent, cmd_try_append, &entry);
 	if (err == STD_OK)
 		return EXIT_OK;
 	cmd_error(path, err);

@@ -20,7 +20,7 @@ static void set_progname(const char *argv0)
 	progname = slash ? slash + 1 : argv0;
 }
 
-static void usage_error(const char *fmt, const char *arg)
+void cmd_usage(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: ", progname);
 	fprintf(stderr, fmt, arg);
@@ -29,29 +29,47 @@ static void usage_error(const char *fmt, const char *arg)
 	exit(EXIT_USAGE);
 }
 
-int cmd_init(int argc, char **argv, const char *help, int min, int max)
+int cmd_getopt(int argc, char **argv, const char *help,
+	       const char *optstring, void (*opt)(int ch, char *arg),
+	       int min, int max)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* The leading ':': a missing argument is ':', not '?'. */
+	char opts[32] = ":h";
+	char flag[3] = "-?";
 	int ch, n;
 
 	set_progname(argv[0]);
+	strncat(opts, optstring, sizeof(opts) - strlen(opts) - 1);
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
 		if (ch == 'h') {
 			fputs(help, stdout);
 			exit(EXIT_OK);
 		}
-		usage_error("unknown option '%s'", argv[optind - 1]);
+		if (ch == ':') {
+			flag[1] = (char)optopt;
+			cmd_usage("option '%s' needs an argument", flag);
+		}
+		if (ch == '?')
+			cmd_usage("unknown option '%s'", argv[optind - 1]);
+		opt(ch, optarg);
 	}
 	n = argc - optind;
 	if (n < min)
-		usage_error("%s", n ? "too few operands" : "no operand given");
+		cmd_usage("%s", n ? "too few operands" : "no operand given");
 	if (max >= 0 && n > max)
-		usage_error("unexpected operand '%s'", argv[optind + max]);
+		cmd_usage("unexpected operand '%s'", argv[optind + max]);
 	return optind;
+}
+
+int cmd_init(int argc, char **argv, const char *help, int min, int max)
+{
+	/* No option but -h: @opt is never called. */
+	return cmd_getopt(argc, argv, help, "", NULL, min, max);
 }
 
 static void bad_cap(const char *text)
@@ -76,18 +94,37 @@ static bool meant_as_cap(const char *text)
 	return strchr(text, ':') && !strchr(text, '/');
 }
 
-void cmd_capset(const char *text, struct sp_capset *set)
+bool cmd_is_path(const char *text)
+{
+	if (am_name_is_cap(text))
+		return false;
+	if (meant_as_cap(text))
+		bad_cap(text);
+	return true;
+}
+
+void cmd_path_error(const char *path, errstat err)
+{
+	fprintf(stderr, "%s: %s: %s (%s)\n", progname, path, err_why(err),
+		am_path_error());
+}
+
+errstat cmd_lookup(const char *text, struct sp_capset *set)
 {
 	errstat err;
 
-	if (!am_name_is_cap(text) && meant_as_cap(text))
-		bad_cap(text);
+	/* A malformed capability is a usage error, not a missing name. */
+	(void)cmd_is_path(text);
 	err = am_name_lookup(text, set);
-	if (err != STD_OK) {
-		fprintf(stderr, "%s: %s: %s (%s)\n", progname, text,
-			err_why(err), am_path_error());
+	if (err != STD_OK)
+		cmd_path_error(text, err);
+	return err;
+}
+
+void cmd_capset(const char *text, struct sp_capset *set)
+{
+	if (cmd_lookup(text, set) != STD_OK)
 		exit(EXIT_FAIL);
-	}
 	if (set->caps_len == 0) {
 		fprintf(stderr, "%s: %s: holds no capability\n", progname,
 			text);
@@ -101,6 +138,15 @@ void cmd_cap(const char *text, struct am_cap *cap)
 
 	cmd_capset(text, &set);
 	*cap = set.caps[0];
+}
+
+errstat cmd_parent(const char *path, struct sp_capset *dir, char *name)
+{
+	errstat err = am_lookup_parent(path, dir, name);
+
+	if (err != STD_OK)
+		cmd_path_error(path, err);
+	return err;
 }
 
 unsigned long cmd_number(const char *text, unsigned long max,
@@ -130,6 +176,11 @@ void cmd_error(const char *text, errstat err)
 	else
 		fprintf(stderr, "%s: %s: %s (%s)\n", progname, text,
 			err_why(err), name ? name : "?");
+}
+
+void cmd_syserr(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s\n", progname, what, strerror(errno));
 }
 
 static errstat (*text_get)(const struct am_cap *cap, char *buf);
@@ -200,4 +251,32 @@ int cmd_each_cap(int argc, char **argv, int first,
 	}
 	free(sets);
 	return status;
+}
+
+errstat cmd_try_append(const struct am_cap *dir, void *arg)
+{
+	struct cmd_name_op *op = arg;
+
+	return sp_append(dir, op->name, op->set, op->masks, op->nmasks);
+}
+
+errstat cmd_try_lookup(const struct am_cap *dir, void *arg)
+{
+	struct cmd_name_op *op = arg;
+	uint32_t used;
+
+	return sp_lookup(dir, op->name, &used, &op->found);
+}
+
+errstat cmd_try_delete(const struct am_cap *dir, void *arg)
+{
+	struct cmd_name_op *op = arg;
+
+	return sp_delete(dir, op->name);
+}
+
+errstat cmd_try_destroy(const struct am_cap *cap, void *arg)
+{
+	(void)arg;
+	return std_destroy(cap);
 }
