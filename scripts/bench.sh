@@ -17,7 +17,9 @@
 #     FLIP fragments to the MTU, TCP sends 64 KiB segments at any MTU.
 #   - the Bullet server: creates/s and reads/s of 4 KiB files, MB/s of
 #     1 MiB files, and a cached 1 MiB read against 1 MiB RPC replies of a
-#     bare libamoeba server on the same path (BUILD/bench/bullet.csv).
+#     bare libamoeba server on the same path (BUILD/bench/bullet.csv);
+#   - the SOAP directory server: lookups/s and atomic installs/s of 1 and
+#     of 10 names, with median and p99 latency (BUILD/bench/soap.csv).
 # Prints a table with the targets, writes BUILD/bench/bench.csv (one row per
 # path and size, columns named in its first line), BUILD/bench/latency.png
 # (median and p99 per path, with gnuplot) and BUILD/bench/vm.out (the raw
@@ -33,7 +35,8 @@
 #
 # Environment: ITERS, WARMUP (header-only round trips), BIG_ITERS,
 # BIG_WARMUP (1412-byte round trips), MIB_ITERS, MIB_WARMUP (1 MiB calls),
-# STREAM_BYTES (TCP stream) override the counts for quick runs;
+# STREAM_BYTES (TCP stream), SOAP_SECONDS (each SOAP figure, default 10)
+# override the counts for quick runs;
 # AMOEBA_BUILD (default build), AMOEBA_VM_TIMEOUT (seconds, default 1800).
 set -eu
 
@@ -58,7 +61,8 @@ png=$out/latency.png
 
 # Count overrides travel to the payload on the kernel command line.
 append=loglevel=5
-for v in ITERS WARMUP BIG_ITERS BIG_WARMUP MIB_ITERS MIB_WARMUP STREAM_BYTES; do
+for v in ITERS WARMUP BIG_ITERS BIG_WARMUP MIB_ITERS MIB_WARMUP STREAM_BYTES \
+	SOAP_SECONDS; do
 	eval "val=\${$v-}"
 	if [ -n "$val" ]; then
 		case $val in
@@ -219,7 +223,32 @@ END {
 	printf "  cached 1 MiB read >= 0.8 x bulk RPC throughput: %.2f x  %s\n", r, ok
 }'
 
-echo "make bench: wrote $csv and $bcsv"
+# The directory server's figures.
+scsv=$out/soap.csv
+grep '^SOAP ' "$vmout" | awk -v csv="$scsv" '
+BEGIN {
+	print "op,ops_per_s,median_us,p99_us" >csv
+	print ""
+	print "SOAP directory server (soapd in hostB, sload in hostA, AF_AMOEBA, one client):"
+	printf "  %-34s %10s %12s %10s\n", "", "ops/s", "median us", "p99 us"
+}
+{
+	for (i = 3; i <= NF; i++) {
+		split($i, kv, "=")
+		f[kv[1]] = kv[2]
+	}
+	label = $2 == "lookup" ? "lookup (one name)" : \
+		"install of " substr($2, 8) " name(s), atomic"
+	printf "  %-34s %10s %12s %10s\n", label, f["ops/s"], f["median_us"], f["p99_us"]
+	printf "%s,%s,%s,%s\n", $2, f["ops/s"], f["median_us"], f["p99_us"] >csv
+	seen++
+}
+END {
+	if (seen != 3)
+		printf "  %d of 3 SOAP figures in the VM output\n", seen
+}'
+
+echo "make bench: wrote $csv, $bcsv and $scsv"
 
 # The plot is a convenience: a gnuplot problem is reported, not a failure.
 if gnuplot <<EOF 2>"$out/gnuplot.err"

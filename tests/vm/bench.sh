@@ -133,6 +133,29 @@ echo "bench: Bullet: bulletd in hostB (store in tmpfs, cache 256 MiB), bload in 
 bullet bullet 600 bench "$(head -n 1 "$T/bulletd.out")"
 bullet bullet-rpc 300 rpc "$(head -n 1 "$T/sink.out")"
 
+# The SOAP directory server in hostB, sload in hostA: lookups, and atomic
+# installs of 1 and of 10 names, each change synced to the log (tmpfs
+# here) before its reply.  SOAP lines.
+soap() {
+	name=$1
+	shift
+	timeout 120 "$IP" netns exec hostA env AMOEBA_TRANSPORT=kernel \
+		"$PROGS/sload" "$@" >"$T/$name.out" 2>&1 ||
+		{ cat "$T/$name.out" >&2; die "sload $1 ($name) failed"; }
+	grep '^SOAP ' "$T/$name.out"
+}
+"$PROGS/soapd" --init -d "$T/soap" >/dev/null 2>"$T/soapd.err" ||
+	{ cat "$T/soapd.err" >&2; die "soapd --init failed"; }
+"$IP" netns exec hostB env AMOEBA_TRANSPORT=kernel "$PROGS/soapd" \
+	-d "$T/soap" >"$T/soapd.out" 2>"$T/soapd.err" &
+pids="$pids $!"
+wait_line "$T/soapd.out" $! || { cat "$T/soapd.err" >&2; die "soapd failed"; }
+root=$(head -n 1 "$T/soapd.out")
+echo "bench: SOAP: soapd in hostB (log in tmpfs), sload in hostA, one client, ${SOAP_SECONDS:=10} s each"
+soap soap-lookup bench-lookup "$root" 1 "$SOAP_SECONDS"
+soap soap-install1 bench-install "$root" 1 "$SOAP_SECONDS" 1
+soap soap-install10 bench-install "$root" 1 "$SOAP_SECONDS" 10
+
 for h in $HOSTS; do
 	in_ns "$h" "$IP" link set eth0 mtu 65535 &&
 	"$IP" link set "v$h" mtu 65535 || die "cannot set MTU 65535"
