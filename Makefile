@@ -15,10 +15,10 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
-.PHONY: all module lib progs userland ail bullet host-tests check demo deps clean \
-	checkpatch fuzz fuzz-build bench install
+.PHONY: all module lib progs userland ail bullet soap host-tests check demo deps \
+	clean checkpatch fuzz fuzz-build bench install
 
-all: module lib progs userland ail bullet
+all: module lib progs userland ail bullet soap
 
 deps:
 	@sh scripts/install-deps.sh
@@ -58,11 +58,17 @@ ail:
 bullet: userland ail
 	$(MAKE) -C bullet BUILD=$(abspath $(BUILD))
 
+# The SOAP directory server, its commands dir/mkd/chm, and sload (the load
+# of its concurrency and crash tests).
+soap: userland ail bullet
+	$(MAKE) -C soap BUILD=$(abspath $(BUILD))
+
 # The library, headers, pkg-config file, commands and man pages, under
 # DESTDIR and PREFIX (default /usr/local).
-install: userland bullet
+install: userland bullet soap
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) install
 	$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) install
+	$(MAKE) -C soap BUILD=$(abspath $(BUILD)) install
 
 # The parser fuzzer (libFuzzer + ASan + UBSan); `make fuzz` runs it for
 # FUZZ_SECONDS (default 600) on a corpus kept in $(BUILD)/fuzz/corpus.
@@ -81,11 +87,13 @@ fuzz-build: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds userland ail
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD)) fuzz
 	$(MAKE) -C ail BUILD=$(abspath $(BUILD)) fuzz
 	$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) fuzz
+	$(MAKE) -C soap BUILD=$(abspath $(BUILD)) fuzz
 
 fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.t
 
-host-tests: $(BUILD)/host/flip_engine_test progs userland ail bullet fuzz-build
+host-tests: $(BUILD)/host/flip_engine_test progs userland ail bullet soap \
+	fuzz-build
 
 # Every tier, aggregated by prove; the last line is "N passed, N failed".
 check: deps host-tests
@@ -110,4 +118,5 @@ clean:
 	-$(MAKE) -C tests/progs clean
 	-$(MAKE) -C userland BUILD=$(abspath $(BUILD)) clean
 	-$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) clean
+	-$(MAKE) -C soap BUILD=$(abspath $(BUILD)) clean
 	rm -rf $(BUILD)
