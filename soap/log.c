@@ -36,9 +36,6 @@
 /* No change is larger; compaction cuts its records near a quarter of it. */
 #define REC_MAX		(8u << 20)
 #define COMPACT_CHUNK	(2u << 20)
-/* The most one operation takes encoded (a directory with its wraps). */
-#define OP_MAX		(64 + SP_COLS_MAX * (4 + SP_COLNAME_MAX) + \
-			 SP_NWRAPS * SP_WRAP_LEN)
 #define COMPACT_MIN	(4u << 20)
 #define LOG_NAME	"soap.log"
 
@@ -215,7 +212,7 @@ static int apply(struct sp_tab *t, struct am_dec *d, uint64_t seq,
 			break;
 		len = am_dec_u32(d);
 		p = am_dec_take(d, len);
-		if (!p || len < SP_SEAL_OVER || len > OP_MAX + SP_SEAL_OVER)
+		if (!p || len < SP_SEAL_OVER || len > SP_SEALED_MAX)
 			break;
 		return sp_dir_add_sealed(dir, p, len) ? -ENOMEM : 0;
 	}
@@ -226,7 +223,7 @@ static int apply(struct sp_tab *t, struct am_dec *d, uint64_t seq,
 int sp_dir_unlock(struct sp_tab *t, struct sp_dir *d, const uint8_t *key,
 		  const struct am_port *check)
 {
-	uint8_t plain[OP_MAX];
+	uint8_t plain[SP_OP_MAX];
 	struct am_dec dec;
 	const char *why;
 	uint32_t i, n;
@@ -235,7 +232,7 @@ int sp_dir_unlock(struct sp_tab *t, struct sp_dir *d, const uint8_t *key,
 	memcpy(d->key, key, SP_KEY_LEN);
 	d->check = *check;
 	d->locked = false;
-	for (i = 0; i < d->nsealed && !err; i++) {
+	for (i = 0; i < d->nsealed; i++) {
 		n = d->sealed[i]->len - SP_SEAL_OVER;
 		if (n > sizeof(plain) ||
 		    sp_open(key, d->obj, d->sealed[i]->bytes, d->sealed[i]->len,
@@ -250,6 +247,8 @@ int sp_dir_unlock(struct sp_tab *t, struct sp_dir *d, const uint8_t *key,
 			why = "a sealed change does not add up";
 			err = -EUCLEAN;
 		}
+		if (err)
+			break;
 	}
 	if (!err) {
 		sp_dir_drop_sealed(d);
@@ -335,7 +334,9 @@ int sp_log_replay(struct sp_tab *t, const uint8_t *buf, size_t len,
 				return -EUCLEAN;
 			}
 	}
-	if (off == 0) {
+	/* Whole records without one say nothing of whose log this is. */
+	if (am_port_null(&t->getport)) {
+		err->off = 0;
 		err->why = "no super record";
 		return -EUCLEAN;
 	}
@@ -351,9 +352,9 @@ static struct am_enc *op_room(struct sp_log *l, struct am_enc *e)
 	size_t room;
 	uint8_t *p;
 
-	if (!l->bad && l->len + OP_MAX > l->room) {
+	if (!l->bad && l->len + SP_OP_MAX > l->room) {
 		room = l->room ? 2 * l->room : 64 * 1024;
-		while (room < l->len + OP_MAX)
+		while (room < l->len + SP_OP_MAX)
 			room *= 2;
 		p = realloc(l->buf, room);
 		if (p) {
@@ -363,7 +364,7 @@ static struct am_enc *op_room(struct sp_log *l, struct am_enc *e)
 			l->bad = true;
 		}
 	}
-	am_enc_init(e, l->bad ? NULL : l->buf + l->len, l->bad ? 0 : OP_MAX);
+	am_enc_init(e, l->bad ? NULL : l->buf + l->len, l->bad ? 0 : SP_OP_MAX);
 	return e;
 }
 
@@ -431,7 +432,7 @@ static void log_row(struct sp_log *l, const struct sp_dir *d, uint8_t type,
 		    const char *name, const struct sp_entry *row)
 {
 	struct am_enc *e = op_room(l, &(struct am_enc){ 0 });
-	uint8_t plain[OP_MAX], *out;
+	uint8_t plain[SP_OP_MAX], *out;
 	struct am_enc pe;
 	uint32_t i;
 

@@ -275,7 +275,8 @@ static errstat plan(struct change *c, struct sp_dir *d, const char *name,
 		row->ncaps = (uint8_t)set->caps_len;
 		memcpy(row->caps, set->caps, set->caps_len * sizeof(*set->caps));
 	}
-	memcpy(row->masks, masks, nmasks);
+	if (nmasks)
+		memcpy(row->masks, masks, nmasks);
 	row->mtime = (int64_t)time(NULL);
 	c->row = row;
 	return STD_OK;

@@ -32,6 +32,12 @@
 /* What sealing adds to the bytes it seals. */
 #define SP_SEAL_OVER	(SP_NONCE_LEN + SP_TAG_LEN)
 
+/* The most one operation of the log takes (a directory with its wraps). */
+#define SP_OP_MAX	(64 + SP_COLS_MAX * (4 + SP_COLNAME_MAX) + \
+			 SP_NWRAPS * SP_WRAP_LEN)
+/* A sealed change's bytes: as many as compaction can write again. */
+#define SP_SEALED_MAX	(SP_OP_MAX - 9)
+
 /* A row: a name, the capability set it holds, a mask per column. */
 struct sp_entry {
 	int64_t		mtime;
