@@ -744,6 +744,7 @@ int sp_log_open(struct sp_log *l, struct sp_tab *t, const char *dir,
 	int rc;
 
 	memset(l, 0, sizeof(*l));
+	l->fd = -1;
 	err->off = 0;
 	err->why = "cannot open the log";
 	l->path = path_in(dir, LOG_NAME);

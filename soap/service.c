@@ -705,8 +705,8 @@ static errstat do_info(const struct am_call *call, char *info)
 			 soap.tab.ndirs);
 		return STD_OK;
 	}
-	n = text_end(snprintf(info, AM_STD_INFO_MAX + 1, "/ directory, %u rows, columns",
-			      d->nrows), AM_STD_INFO_MAX);
+	n = text_end(snprintf(info, AM_STD_INFO_MAX + 1, "/ directory, %u row%s, columns",
+			      d->nrows, d->nrows == 1 ? "" : "s"), AM_STD_INFO_MAX);
 	for (i = 0; i < d->ncols; i++)
 		n += text_end(snprintf(info + n, AM_STD_INFO_MAX + 1 - n,
 				       "%c%s", i ? ':' : ' ', d->cols[i]),

@@ -45,7 +45,7 @@ static const char help[] =
 "  -r, --rootfile FILE  also write the root's capability to FILE (0600)\n"
 "  -C, --compact BYTES  rewrite the log once it has grown by BYTES and by\n"
 "                       its own compacted size (default 4M; K, M, G)\n"
-"  -v, --verbose        log every change\n"
+"  -v, --verbose        log every request that fails, with its error\n"
 "The transport is chosen by AMOEBA_TRANSPORT (see libamoeba(3)).  Logs go\n"
 "to stderr, with <N> priorities when under systemd (JOURNAL_STREAM).\n"
 "Exit status: 1 if the state cannot be served, 2 for a usage error.\n";

@@ -11,7 +11,12 @@
 #     (userland/fuzz/fuzz_stubs.c), for FUZZ_STUBS_SECONDS (default 20),
 #     seeded by a request of each command's smallest size;
 #   - the Bullet store's superblock and file-table loader
-#     (bullet/fuzz/fuzz_table.c), for FUZZ_TABLE_SECONDS (default 20).
+#     (bullet/fuzz/fuzz_table.c), for FUZZ_TABLE_SECONDS (default 20);
+#   - the SOAP server's log loader (soap/fuzz/fuzz_log.c), for
+#     FUZZ_SOAP_LOG_SECONDS (default 18), and its requests, the stub and
+#     every operation, against a state in a log (soap/fuzz/fuzz_req.c),
+#     for FUZZ_SOAP_REQ_SECONDS (default 18); each writes its own seeds
+#     (SOAP_FUZZ_SEEDS=DIR).
 # Any crash, sanitizer report or failed invariant is a `not ok`, with the
 # reproducer's path.
 set -eu
@@ -87,4 +92,17 @@ if [ -x "$build/bullet/bin/bulletd" ]; then
 fi
 fuzz fuzz_table "$build/bullet/fuzz/fuzz_table" \
 	"${FUZZ_TABLE_SECONDS:-20}" "$tableseeds" 16384 "Bullet table loader"
+# Seeds: logs made with the sp_log_* calls, and request lists; each
+# harness writes its own.
+for h in log req; do
+	mkdir -p "$build/fuzz/soap-$h-corpus"
+	if [ -x "$build/soap/fuzz/fuzz_$h" ]; then
+		SOAP_FUZZ_SEEDS=$build/fuzz/soap-$h-corpus \
+			"$build/soap/fuzz/fuzz_$h" >/dev/null 2>&1 || true
+	fi
+done
+fuzz fuzz_log "$build/soap/fuzz/fuzz_log" "${FUZZ_SOAP_LOG_SECONDS:-18}" \
+	"$build/fuzz/soap-log-corpus" 32768 "SOAP log loader"
+fuzz fuzz_req "$build/soap/fuzz/fuzz_req" "${FUZZ_SOAP_REQ_SECONDS:-18}" \
+	"$build/fuzz/soap-req-corpus" 16384 "SOAP requests"
 echo "1..$n"
