@@ -485,7 +485,7 @@ static errstat source_status(const char *op, const struct am_cap *orig,
 	char port[AM_PORT_TEXTLEN + 1];
 	const char *name = err_name(err);
 
-	if (err >= 0 || err <= STD_CAPBAD)
+	if (!am_err_rpc(err))
 		return err;
 	am_port_format(&orig->cap_port, port, sizeof(port));
 	blog(LOG_WARNING, "copy: %s on port %s failed: %s (%s)", op, port,

@@ -225,3 +225,20 @@ errstat sp_name_ok(const char *name)
 	return p - (const unsigned char *)name > SP_NAME_MAX ?
 	       STD_ARGBAD : STD_OK;
 }
+
+errstat sp_cols_ok(const char *const *names, uint32_t n)
+{
+	uint32_t i, j;
+
+	if (!n || n > SP_COLS_MAX)
+		return STD_ARGBAD;
+	for (i = 0; i < n; i++) {
+		if (sp_name_ok(names[i]) != STD_OK ||
+		    strlen(names[i]) > SP_COLNAME_MAX)
+			return STD_ARGBAD;
+		for (j = 0; j < i; j++)
+			if (!strcmp(names[i], names[j]))
+				return STD_ARGBAD;
+	}
+	return STD_OK;
+}

@@ -44,20 +44,17 @@ static const char *const root_cols[] = { "owner", "group", "other" };
 /* Decode a dir's columns, checking them as sp_create does. */
 static bool dec_cols(struct am_dec *d, struct sp_dir *dir)
 {
-	uint32_t i, j;
+	const char *names[SP_COLS_MAX];
+	uint32_t i;
 
 	dir->ncols = am_dec_u8(d);
 	if (!dir->ncols || dir->ncols > SP_COLS_MAX)
 		return false;
 	for (i = 0; i < dir->ncols; i++) {
 		am_dec_string(d, dir->cols[i], SP_COLNAME_MAX);
-		if (d->bad || sp_name_ok(dir->cols[i]) != STD_OK)
-			return false;
-		for (j = 0; j < i; j++)
-			if (!strcmp(dir->cols[i], dir->cols[j]))
-				return false;
+		names[i] = dir->cols[i];
 	}
-	return true;
+	return !d->bad && sp_cols_ok(names, dir->ncols) == STD_OK;
 }
 
 static int op_mkdir(struct sp_tab *t, struct am_dec *d, uint32_t obj,

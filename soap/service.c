@@ -117,6 +117,44 @@ static void own_cap(const struct sp_dir *d, uint32_t obj, uint8_t rights,
 		       d ? &d->check : &soap.tab.supercheck);
 }
 
+/* When the lookup being served stops asking other servers. */
+static uint64_t remote_deadline;
+
+/* Servers that did not answer a std_restrict lately: not asked again. */
+static struct {
+	struct am_port	port;
+	uint64_t	until;
+} dead[SP_DEAD_PORTS];
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static bool port_dead(const struct am_port *port, uint64_t now)
+{
+	uint32_t i;
+
+	for (i = 0; i < SP_DEAD_PORTS; i++)
+		if (dead[i].until > now && am_port_eq(&dead[i].port, port))
+			return true;
+	return false;
+}
+
+static void port_failed(const struct am_port *port, uint64_t now)
+{
+	uint32_t i, old = 0;
+
+	for (i = 1; i < SP_DEAD_PORTS; i++)
+		if (dead[i].until < dead[old].until)
+			old = i;
+	dead[old].port = *port;
+	dead[old].until = now + SP_DEAD_MS;
+}
+
 /*
  * @in with no rights beyond @mask: made here for this server's objects
  * and owner capabilities, else asked of the object's server.
@@ -127,8 +165,9 @@ static bool restrict_cap(const struct am_cap *in, uint8_t mask,
 	uint8_t r = in->cap_priv.prv_rights;
 	struct sp_dir *d;
 	uint8_t rights;
+	uint64_t now;
 	uint32_t ms;
-	bool ok;
+	errstat err;
 
 	if ((r & mask) == r) {
 		*out = *in;
@@ -142,11 +181,19 @@ static bool restrict_cap(const struct am_cap *in, uint8_t mask,
 	}
 	if (r == AM_RIGHTS_ALL)
 		return am_cap_restrict_owner(in, mask, out) == STD_OK;
-	/* One thread serves everyone: an unreachable server costs little. */
-	ms = am_timeout(SP_REMOTE_MS);
-	ok = std_restrict(in, mask, out) == STD_OK;
+	/*
+	 * One thread serves everyone: a lookup waits at most SP_REMOTE_MS
+	 * in all for other servers, and not for one that just failed.
+	 */
+	now = now_ms();
+	if (now >= remote_deadline || port_dead(&in->cap_port, now))
+		return false;
+	ms = am_timeout((uint32_t)(remote_deadline - now));
+	err = std_restrict(in, mask, out);
 	am_timeout(ms);
-	return ok;
+	if (am_err_rpc(err))
+		port_failed(&in->cap_port, now);
+	return err == STD_OK;
 }
 
 /* What the columns of @rights see of row @e. */
@@ -440,6 +487,7 @@ static errstat do_lookup(const struct am_call *call, const char *path,
 	if (err != STD_OK)
 		return err;
 	soap.lookups++;
+	remote_deadline = now_ms() + SP_REMOTE_MS;
 	*used = 0;
 	if (!*path) {
 		set->caps_len = 1;
@@ -552,18 +600,12 @@ static errstat do_getseqnr(const struct am_call *call, uint64_t *seq)
 
 static errstat cols_ok(const struct sp_col *cols, uint32_t n)
 {
-	uint32_t i, j;
+	const char *names[SP_COLS_MAX];
+	uint32_t i;
 
-	if (!n || n > SP_COLS_MAX)
-		return STD_ARGBAD;
-	for (i = 0; i < n; i++) {
-		if (sp_name_ok(cols[i].name) != STD_OK)
-			return STD_ARGBAD;
-		for (j = 0; j < i; j++)
-			if (!strcmp(cols[i].name, cols[j].name))
-				return STD_ARGBAD;
-	}
-	return STD_OK;
+	for (i = 0; i < n && i < SP_COLS_MAX; i++)
+		names[i] = cols[i].name;
+	return sp_cols_ok(names, n);
 }
 
 static errstat do_create(const struct am_call *call,
@@ -646,6 +688,7 @@ static errstat do_destroy(const struct am_call *call)
 	if (rc)
 		return std_err(rc);
 	sp_tab_remove(&soap.tab, d->obj);
+	sp_log_maybe_compact(&soap.log, &soap.tab);
 	return STD_OK;
 }
 

@@ -25,10 +25,14 @@
 #define SP_RIGHTS_USED	(SP_COLMASK | SP_MODRGT | SP_DELRGT)
 #define SP_NWRAPS	65
 /*
- * How long a lookup waits for another server to restrict a capability
- * that is not an owner's (std_restrict), before leaving it out of the set.
+ * How long a lookup waits in all for other servers to restrict the
+ * capabilities that are not owners' (std_restrict), leaving out those
+ * not restricted by then; and how long a server that did not answer is
+ * not asked again.
  */
 #define SP_REMOTE_MS	2000
+#define SP_DEAD_PORTS	16
+#define SP_DEAD_MS	30000
 /* What sealing adds to the bytes it seals. */
 #define SP_SEAL_OVER	(SP_NONCE_LEN + SP_TAG_LEN)
 
@@ -109,6 +113,8 @@ int sp_dir_add_sealed(struct sp_dir *d, const uint8_t *bytes, uint32_t len);
 void sp_dir_drop_sealed(struct sp_dir *d);
 /* STD_OK or STD_ARGBAD: a name a row may have. */
 errstat sp_name_ok(const char *name);
+/* STD_OK or STD_ARGBAD: 1 to SP_COLS_MAX distinct column names. */
+errstat sp_cols_ok(const char *const *names, uint32_t n);
 
 /* crypt.c: the keys of encrypted directories (OpenSSL's AES-256-GCM). */
 int sp_random(void *buf, size_t len);

@@ -239,7 +239,7 @@ static errstat failed(struct reader *rd, errstat err)
 {
 	char what[128];
 
-	if (err < 0 && err > STD_CAPBAD && rd->tried < rd->members) {
+	if (am_err_rpc(err) && rd->tried < rd->members) {
 		snprintf(what, sizeof(what), "%s (replica %u of %u)", rd->step,
 			 (unsigned int)rd->tried, (unsigned int)rd->members);
 		cmd_error(what, err);

@@ -30,6 +30,12 @@
 /* A terminal is slow: redraw the progress bar at most every 0.1 s. */
 #define BAR_NS		100000000LL
 #define BAR_WIDTH	20
+/*
+ * What a std_copy may take: the usual 5 s, and 1 s more for every 10 MB,
+ * well below the rate one server reads from another.
+ */
+#define COPY_MS			5000u
+#define COPY_BYTES_PER_MS	10000u
 
 static const char help[] =
 "usage: put [-q] [-n PATH [-f] [-r SERVER]...] SERVER [FILE]\n"
@@ -45,11 +51,13 @@ static const char help[] =
 "      file larger than 1 MiB when standard error is a terminal)\n"
 "  -n PATH  enter the new file in a SOAP directory under PATH: a new entry\n"
 "      (sp_append) in the directory holding PATH's last name, which needs\n"
-"      the modify right there; the entry gives every right to every column\n"
-"      (chm(1) changes that).  If the entry cannot be made, the new file\n"
-"      and its copies are deleted again.\n"
-"  -f  with -n, replace the entry PATH if it exists (sp_install); the file it\n"
-"      held is not deleted, and keeps any other name it has\n"
+"      the modify right there; the entry gives every right in the first\n"
+"      column (the owner's) and read in the others (chm(1) changes that).\n"
+"      If the entry cannot be made, the new file and its copies are deleted\n"
+"      again.\n"
+"  -f  with -n, replace the set of the entry PATH if it exists\n"
+"      (sp_install), keeping its masks; the file it held is not deleted,\n"
+"      and keeps any other name it has\n"
 "  -r SERVER  with -n, also have the Bullet server SERVER (a capability or a\n"
 "      path, as above) make a copy of the new file (std_copy, which needs\n"
 "      the create right); PATH's entry holds the file and then the copies,\n"
@@ -447,29 +455,39 @@ static errstat try_copy(const struct am_cap *server, void *arg)
 	return std_copy(server, op->orig, &op->copy);
 }
 
-/* A copy of made[0] by each -r server, after it in made[]. */
-static int copy_all(const struct sp_capset *servers)
+/*
+ * A copy of made[0], of @size bytes, by each -r server, after it in
+ * made[].  The copier needs only to read it; and its copy takes time in
+ * proportion to the size, which this call must wait for.
+ */
+static int copy_all(const struct sp_capset *servers, uint64_t size)
 {
-	struct copy_op op = { .orig = &made[0] };
+	struct am_cap ro;
+	struct copy_op op = { .orig = &ro };
+	uint32_t ms;
 	char step[64];
 	errstat err;
 	int i;
 
+	if (am_cap_restrict_owner(&made[0], AM_RGT_READ, &ro) != STD_OK)
+		ro = made[0];
+	ms = am_timeout(COPY_MS + (uint32_t)(size / COPY_BYTES_PER_MS));
 	for (i = 0; i < ncopies; i++) {
 		err = am_capset_try(&servers[i], try_copy, &op);
 		if (err != STD_OK) {
 			snprintf(step, sizeof(step), "-r %.40s: std_copy",
 				 copy_servers[i]);
 			cmd_error(step, err);
-			return EXIT_FAIL;
+			break;
 		}
 		made[nmade++] = op.copy;
 	}
-	return EXIT_OK;
+	am_timeout(ms);
+	return i == ncopies ? EXIT_OK : EXIT_FAIL;
 }
 
-/* -f: sp_install under SP_ANY, so that an entry @name has is replaced. */
-static errstat try_install(const struct am_cap *dir, void *arg)
+/* -f: sp_install under SP_PRESENT: the entry's set, keeping its masks. */
+static errstat try_replace(const struct am_cap *dir, void *arg)
 {
 	struct cmd_name_op *op = arg;
 	struct sp_update up;
@@ -477,14 +495,21 @@ static errstat try_install(const struct am_cap *dir, void *arg)
 	memset(&up, 0, sizeof(up));
 	up.dir = *dir;
 	snprintf(up.name, sizeof(up.name), "%s", op->name);
-	up.cond = SP_ANY;
+	up.cond = SP_PRESENT;
 	up.set = *op->set;
 	return sp_install(dir, &up, 1);
 }
 
-/* Enter made[] under @name in @dir: a new entry, or any with -f. */
+/*
+ * Enter made[] under @name in @dir: a new entry with every right in the
+ * first column (the owner's) and read in the others, as many as @dir
+ * has; with -f, an existing entry instead keeps its masks.
+ */
 static int enter(const struct sp_capset *dir, const char *name)
 {
+	static const uint8_t masks[] = {
+		AM_RIGHTS_ALL, AM_RGT_READ, AM_RGT_READ, AM_RGT_READ
+	};
 	struct cmd_name_op op;
 	struct sp_capset set;
 	errstat err;
@@ -495,8 +520,17 @@ static int enter(const struct sp_capset *dir, const char *name)
 	memset(&op, 0, sizeof(op));
 	op.name = name;
 	op.set = &set;
-	/* No masks: the new row gets every right in every column. */
-	err = am_capset_try(dir, force ? try_install : cmd_try_append, &op);
+	op.masks = masks;
+	/* A directory takes no more masks than its columns: try fewer. */
+	op.nmasks = SP_COLS_MAX;
+	do
+		err = am_capset_try(dir, cmd_try_append, &op);
+	while (err == STD_ARGBAD && --op.nmasks);
+	if (err == STD_EXISTS && force)
+		err = am_capset_try(dir, try_replace, &op);
+	/* A lost reply: the entry may have been made after all. */
+	if (am_err_rpc(err) && cmd_entered(dir, name, &made[0]))
+		err = STD_OK;
 	if (err != STD_OK) {
 		cmd_error(entry_path, err);
 		return EXIT_FAIL;
@@ -553,7 +587,7 @@ int main(int argc, char **argv)
 		return EXIT_FAIL;
 	if (store(&server, &src, buf) != EXIT_OK)
 		return EXIT_FAIL;
-	if (copy_all(copiers) != EXIT_OK ||
+	if (copy_all(copiers, src.size) != EXIT_OK ||
 	    (entry_path && enter(&dir, name) != EXIT_OK)) {
 		unmake();
 		return EXIT_FAIL;

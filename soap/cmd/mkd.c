@@ -84,6 +84,20 @@ struct create_op {
 	struct am_cap	dir;
 };
 
+static errstat try_info(const struct am_cap *cap, void *arg)
+{
+	return std_info(cap, arg);
+}
+
+/* Whether the parent's own rows are sealed (soapd's std_info says so). */
+static bool parent_encrypted(const struct sp_capset *parent)
+{
+	char info[AM_STD_INFO_MAX + 1];
+
+	return am_capset_try(parent, try_info, info) == STD_OK &&
+	       strstr(info, ", encrypted");
+}
+
 static errstat try_create(const struct am_cap *cap, void *arg)
 {
 	struct create_op *op = arg;
@@ -122,6 +136,9 @@ int main(int argc, char **argv)
 		parse_cols("owner,group,other");
 	if (cmd_parent(path, &parent, name) != STD_OK)
 		return EXIT_FAIL;
+	if (flags & SP_ENCRYPT && !parent_encrypted(&parent))
+		fprintf(stderr, "%s: warning: %s is entered in a directory that is not encrypted: its capability, which opens it, is stored there in the clear\n",
+			progname, path);
 	if (server)
 		cmd_capset(server, &where);
 	else
@@ -155,7 +172,8 @@ int main(int argc, char **argv)
 	entry.masks = entry_masks;
 	entry.nmasks = pcols.ncols;
 	err = am_capset_try(&parent, cmd_try_append, &entry);
-	if (err == STD_OK)
+	if (err == STD_OK ||
+	    (am_err_rpc(err) && cmd_entered(&parent, name, &made.dir)))
 		return EXIT_OK;
 	cmd_error(path, err);
 	err = std_destroy(&made.dir);

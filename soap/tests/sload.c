@@ -82,11 +82,6 @@ static const struct sp_col cols3[3] = {
 	{ "owner" }, { "group" }, { "other" }
 };
 
-static bool is_rpc(errstat err)
-{
-	return err < 0 && err > STD_CAPBAD;
-}
-
 static const char *ename(errstat err)
 {
 	const char *n = err_name(err);
@@ -536,7 +531,7 @@ static bool churn_done(struct churn *c, const char *id, errstat err,
 	fprintf(stderr, "sload: churn: %s %s: %s (%s)\n", what, id,
 		err_why(err), ename(err));
 	c->stale = true;
-	if (is_rpc(err)) {
+	if (am_err_rpc(err)) {
 		c->lost++;
 		c->fails++;
 		return false;
@@ -623,7 +618,7 @@ static void churn_mkdir(struct churn *c, uint32_t j)
 		fprintf(stderr, "sload: churn: sp_create: %s (%s)\n",
 			err_why(err), ename(err));
 		c->stale = true;
-		if (is_rpc(err))
+		if (am_err_rpc(err))
 			c->fails++;
 		else
 			c->refused++;

@@ -268,11 +268,38 @@ errstat cmd_try_lookup(const struct am_cap *dir, void *arg)
 	return sp_lookup(dir, op->name, &used, &op->found);
 }
 
+bool cmd_entered(const struct sp_capset *dir, const char *name,
+		 const struct am_cap *cap)
+{
+	struct cmd_name_op op;
+	uint32_t i;
+
+	memset(&op, 0, sizeof(op));
+	op.name = name;
+	if (am_capset_try(dir, cmd_try_lookup, &op) != STD_OK)
+		return false;
+	for (i = 0; i < op.found.caps_len; i++)
+		if (am_port_eq(&op.found.caps[i].cap_port, &cap->cap_port) &&
+		    am_priv_object(&op.found.caps[i].cap_priv) ==
+		    am_priv_object(&cap->cap_priv))
+			return true;
+	return false;
+}
+
 errstat cmd_try_delete(const struct am_cap *dir, void *arg)
 {
 	struct cmd_name_op *op = arg;
+	struct sp_update u;
 
-	return sp_delete(dir, op->name);
+	if (!op->found.caps_len)
+		return sp_delete(dir, op->name);
+	/* Only what was looked up: a name entered anew meanwhile stays. */
+	memset(&u, 0, sizeof(u));
+	u.dir = *dir;
+	snprintf(u.name, sizeof(u.name), "%s", op->name);
+	u.cond = SP_MATCH;
+	u.old = op->found.caps[0];
+	return sp_install(dir, &u, 1);
 }
 
 errstat cmd_try_destroy(const struct am_cap *cap, void *arg)

@@ -129,7 +129,18 @@ errstat cmd_try_append(const struct am_cap *dir, void *arg);
 /* The set @name holds, into @found. */
 errstat cmd_try_lookup(const struct am_cap *dir, void *arg);
 
-/* Remove @name: the objects it holds are left alone. */
+/*
+ * Whether @name in @dir now holds the object @cap names: what a call to
+ * enter it did, when its reply was lost (an RPC_* error), before taking
+ * back an object it may have named after all.
+ */
+bool cmd_entered(const struct sp_capset *dir, const char *name,
+		 const struct am_cap *cap);
+
+/*
+ * Remove @name: the objects it holds are left alone.  After a lookup
+ * (@found not empty), only if it still holds what was found: SP_CLASH.
+ */
 errstat cmd_try_delete(const struct am_cap *dir, void *arg);
 
 /* std_destroy of @cap itself, one member of a set; @arg is unused. */

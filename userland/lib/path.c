@@ -33,12 +33,6 @@ const char *am_path_error(void)
 	return why[0] ? why : "no error";
 }
 
-/* A call that reached no server, as opposed to a server's answer. */
-static bool is_rpc_error(errstat err)
-{
-	return err <= RPC_FAILURE && err > STD_CAPBAD;
-}
-
 static const char *code_name(errstat err)
 {
 	const char *name = err_name(err);
@@ -265,7 +259,7 @@ errstat am_capset_try(const struct sp_capset *set,
 				 set->caps_len, SP_CAPSET_MAX);
 	for (i = 0; i < set->caps_len; i++) {
 		err = op(&set->caps[i], arg);
-		if (!is_rpc_error(err))
+		if (!am_err_rpc(err))
 			return err;
 	}
 	return path_fail(err, "no server answered (capabilities tried: %u); the last: %s",
@@ -300,6 +294,19 @@ static bool used_bad(const char *rest, uint32_t used)
  * Walk the normalised @norm from @start (named @from in messages) to the
  * set its last name holds, one server per step.
  */
+/* A set a server may answer: one to SP_CAPSET_MAX members, no null port. */
+static bool set_ok(const struct sp_capset *set)
+{
+	uint32_t i;
+
+	if (!set->caps_len || set->caps_len > SP_CAPSET_MAX)
+		return false;
+	for (i = 0; i < set->caps_len; i++)
+		if (am_port_null(&set->caps[i].cap_port))
+			return false;
+	return true;
+}
+
 static errstat walk(const struct sp_capset *start, const char *from,
 		    const char *norm, struct sp_capset *set)
 {
@@ -322,7 +329,7 @@ static errstat walk(const struct sp_capset *start, const char *from,
 		step.path = rest;
 		step.used = 0;
 		err = am_capset_try(&cur, lookup_one, &step);
-		if (is_rpc_error(err))
+		if (am_err_rpc(err))
 			return path_fail(err, "sp_lookup(\"%.100s\") in %s%s%.*s: %s (capabilities tried: %u); the last: %s",
 					 rest, from, sep, done, norm,
 					 code_name(err), cur.caps_len,
@@ -338,6 +345,9 @@ static errstat walk(const struct sp_capset *start, const char *from,
 			return path_fail(STD_SYSERR, "sp_lookup(\"%.100s\") in %s%s%.*s: the server says it used %u bytes, not a whole number of names",
 					 rest, from, sep, done, norm,
 					 step.used);
+		if (!set_ok(&step.set))
+			return path_fail(STD_SYSERR, "sp_lookup(\"%.100s\") in %s%s%.*s: the server answers an empty set or a null port",
+					 rest, from, sep, done, norm);
 		rest += step.used;
 		if (*rest == '/')
 			rest++;

@@ -17,6 +17,15 @@ extern "C" {
 /* A status: STD_OK (0), or a negative RPC_* or STD_* code. */
 typedef int32_t errstat;
 
+/*
+ * Whether @err says the call reached no server (an RPC_* code), as
+ * opposed to a server's answer: only then is another replica worth a try.
+ */
+static inline int am_err_rpc(errstat err)
+{
+	return err < 0 && err > STD_CAPBAD;
+}
+
 /* "STD_CAPBAD", or NULL for a code without a name. */
 const char *err_name(errstat err);
 /*
