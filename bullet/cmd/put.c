@@ -521,11 +521,8 @@ static int enter(const struct sp_capset *dir, const char *name)
 	op.name = name;
 	op.set = &set;
 	op.masks = masks;
-	/* A directory takes no more masks than its columns: try fewer. */
 	op.nmasks = SP_COLS_MAX;
-	do
-		err = am_capset_try(dir, cmd_try_append, &op);
-	while (err == STD_ARGBAD && --op.nmasks);
+	err = cmd_append(dir, &op);
 	if (err == STD_EXISTS && force)
 		err = am_capset_try(dir, try_replace, &op);
 	/* A lost reply: the entry may have been made after all. */

@@ -6,7 +6,6 @@
  * a directory nobody can name would only take space.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -105,21 +104,6 @@ static errstat try_create(const struct am_cap *cap, void *arg)
 	return sp_create(cap, cols, ncols, flags, &op->dir);
 }
 
-struct cols_op {
-	struct sp_col	cols[SP_COLS_MAX];
-	uint32_t	ncols;
-	struct sp_row	*rows;
-};
-
-/* The parent's columns come with its first page of rows. */
-static errstat try_cols(const struct am_cap *dir, void *arg)
-{
-	struct cols_op *op = arg;
-	uint32_t total, nrows;
-
-	return sp_list(dir, 0, &total, op->cols, &op->ncols, op->rows,
-		       &nrows);
-}
 
 int main(int argc, char **argv)
 {
@@ -129,7 +113,6 @@ int main(int argc, char **argv)
 	struct sp_capset parent, where, set;
 	struct cmd_name_op entry;
 	struct create_op made;
-	struct cols_op pcols;
 	errstat err;
 
 	if (!ncols)
@@ -144,19 +127,6 @@ int main(int argc, char **argv)
 	else
 		where = parent;
 
-	/* As many masks as the parent has columns: it takes no other count. */
-	pcols.rows = malloc(SP_LIST_MAX * sizeof(*pcols.rows));
-	if (!pcols.rows) {
-		fprintf(stderr, "%s: out of memory\n", progname);
-		return EXIT_FAIL;
-	}
-	err = am_capset_try(&parent, try_cols, &pcols);
-	free(pcols.rows);
-	if (err != STD_OK) {
-		cmd_error(path, err);
-		return EXIT_FAIL;
-	}
-
 	err = am_capset_try(&where, try_create, &made);
 	if (err != STD_OK) {
 		cmd_error(server ? server : path, err);
@@ -170,8 +140,8 @@ int main(int argc, char **argv)
 	entry.name = name;
 	entry.set = &set;
 	entry.masks = entry_masks;
-	entry.nmasks = pcols.ncols;
-	err = am_capset_try(&parent, cmd_try_append, &entry);
+	entry.nmasks = SP_COLS_MAX;
+	err = cmd_append(&parent, &entry);
 	if (err == STD_OK ||
 	    (am_err_rpc(err) && cmd_entered(&parent, name, &made.dir)))
 		return EXIT_OK;

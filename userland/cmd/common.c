@@ -268,6 +268,17 @@ errstat cmd_try_lookup(const struct am_cap *dir, void *arg)
 	return sp_lookup(dir, op->name, &used, &op->found);
 }
 
+errstat cmd_append(const struct sp_capset *dir, struct cmd_name_op *op)
+{
+	errstat err;
+
+	/* A directory takes no more masks than its columns: try fewer. */
+	do
+		err = am_capset_try(dir, cmd_try_append, op);
+	while (err == STD_ARGBAD && op->nmasks && --op->nmasks);
+	return err;
+}
+
 bool cmd_entered(const struct sp_capset *dir, const char *name,
 		 const struct am_cap *cap)
 {

@@ -130,6 +130,13 @@ errstat cmd_try_append(const struct am_cap *dir, void *arg);
 errstat cmd_try_lookup(const struct am_cap *dir, void *arg);
 
 /*
+ * cmd_try_append through @dir's set, with the first op->nmasks masks and
+ * then fewer, until the directory takes them: a caller need not know how
+ * many columns it has.
+ */
+errstat cmd_append(const struct sp_capset *dir, struct cmd_name_op *op);
+
+/*
  * Whether @name in @dir now holds the object @cap names: what a call to
  * enter it did, when its reply was lost (an RPC_* error), before taking
  * back an object it may have named after all.
