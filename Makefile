@@ -15,10 +15,13 @@ FLIP_OBJS := $(FLIP_SRCS:flip/%.c=$(BUILD)/host/flip/%.o)
 
 export AMOEBA_BUILD := $(abspath $(BUILD))
 
-.PHONY: all module lib progs userland ail bullet soap host-tests check demo deps \
-	clean checkpatch fuzz fuzz-build bench install
+.PHONY: all module lib progs userland ail bullet soap dpdk host-tests check demo \
+	deps clean checkpatch fuzz fuzz-build bench install
 
-all: module lib progs userland ail bullet soap
+# The DPDK host is built where DPDK is installed, and skipped elsewhere.
+HAVE_DPDK := $(shell pkg-config --exists libdpdk 2>/dev/null && echo yes)
+
+all: module lib progs userland ail bullet soap $(if $(HAVE_DPDK),dpdk)
 
 deps:
 	@sh scripts/install-deps.sh
@@ -49,6 +52,14 @@ progs:
 # libamoeba, its commands, the example service and their tests.
 userland:
 	$(MAKE) -C userland BUILD=$(abspath $(BUILD))
+
+# libamoeba_dpdk.a (the dpdk transport) and the programs linked with it.
+dpdk: $(if $(HAVE_DPDK),userland)
+ifeq ($(HAVE_DPDK),yes)
+	$(MAKE) -C dpdk BUILD=$(abspath $(BUILD))
+else
+	@echo "dpdk: skipped: libdpdk is not installed (pkg-config libdpdk; Debian: libdpdk-dev)"
+endif
 
 # The AIL compiler.
 ail:
@@ -93,7 +104,7 @@ fuzz: fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz.t
 
 host-tests: $(BUILD)/host/flip_engine_test progs userland ail bullet soap \
-	fuzz-build
+	fuzz-build $(if $(HAVE_DPDK),dpdk)
 
 # Every tier, aggregated by prove; the last line is "N passed, N failed".
 check: deps host-tests
@@ -107,8 +118,19 @@ demo: deps progs
 
 # A program, not a test: latency and throughput of AF_AMOEBA, TCP and UDP
 # between two hosts in one VM; table on stdout, CSV and PNG in build/bench.
+# Then, where DPDK is installed, the DPDK fast path on the host next to a
+# raw memif ping-pong and TCP over loopback (scripts/bench-dpdk.sh).
+# DPDK is checked when the recipe runs, after deps may have installed it;
+# the build and the run are separate lines so that "make -n bench", which
+# runs lines that call $(MAKE), does not start the benchmark.
 bench: deps progs
 	@sh scripts/bench.sh
+	@if pkg-config --exists libdpdk; then $(MAKE) dpdk HAVE_DPDK=yes; fi
+	@if pkg-config --exists libdpdk; then \
+		sh scripts/bench-dpdk.sh; \
+	else \
+		echo "make bench: DPDK part skipped: libdpdk is not installed (make deps)"; \
+	fi
 
 checkpatch:
 	@sh tests/checkpatch.t
@@ -117,6 +139,7 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	-$(MAKE) -C tests/progs clean
 	-$(MAKE) -C userland BUILD=$(abspath $(BUILD)) clean
+	-$(MAKE) -C dpdk BUILD=$(abspath $(BUILD)) clean
 	-$(MAKE) -C bullet BUILD=$(abspath $(BUILD)) clean
 	-$(MAKE) -C soap BUILD=$(abspath $(BUILD)) clean
 	rm -rf $(BUILD)

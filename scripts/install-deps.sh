@@ -12,7 +12,8 @@ CACHE=${AMOEBA_CACHE:-/var/cache/amoeba}
 PKGS="build-essential bc bison flex libelf-dev libssl-dev cpio kmod xz-utils
 zstd rsync perl python3 linux-headers-amd64 linux-headers-6.12-amd64
 linux-source-6.1 qemu-system-x86 busybox-static iproute2 libcmocka-dev
-pkg-config gnuplot-nox clang libfuzzer-14-dev libclang-rt-14-dev trinity"
+pkg-config gnuplot-nox clang libfuzzer-14-dev libclang-rt-14-dev trinity
+libdpdk-dev dpdk"
 
 # Kernel images booted by the stock-kernel tier (metapackage names).
 IMAGES="linux-image-amd64 linux-image-6.12-amd64"
