@@ -10,6 +10,10 @@
 #   --mem      guest memory in MB (default 1024, KASAN needs it)
 #   --smp      guest CPUs (default 2)
 #
+# AMOEBA_VM_CPU, if set, is QEMU's -cpu model: "max" gives the guest
+# SSE4.2 and the rest of what DPDK's code is built for, which QEMU's
+# default model lacks.
+#
 # The serial console goes to the log file only.  Afterwards stdout gets the
 # console lines between `AMOEBA-VM-START` and `AMOEBA-VM-END rc=N` (printed by
 # the initramfs /init around its payload), with kernel timestamps and \r
@@ -52,7 +56,7 @@ rc=0
 # QEMU's own messages go to stderr; the guest's console only to the log.
 timeout -k 10 "$timeout" qemu-system-x86_64 \
 	-nographic -nodefaults -no-reboot -monitor none \
-	-m "$mem" -smp "$smp" \
+	-m "$mem" -smp "$smp" ${AMOEBA_VM_CPU:+-cpu "$AMOEBA_VM_CPU"} \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 printk.time=1 $append" \
 	-serial "file:$log" </dev/null >&2 || rc=$?

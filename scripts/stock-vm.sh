@@ -12,12 +12,13 @@
 # ${AMOEBA_CACHE:-/var/cache/amoeba}/images/linux-image-SERIES.*-amd64; the
 # module is built by scripts/build-module.sh against the matching
 # /usr/src/linux-headers-<kver> into ${AMOEBA_BUILD:-build}/<kver>, the test
-# programs, libamoeba's commands, the Bullet server and the SOAP server by
-# `make progs userland bullet soap`.  The initramfs holds amoeba.ko and the
+# programs, libamoeba's commands, the Bullet server, the SOAP server and
+# (where DPDK is installed) the static rpc_lat by `make progs userland
+# bullet soap dpdk`.  The initramfs holds amoeba.ko and the
 # stock modules with their dependencies (flat in /lib/modules,
 # decompressed, inserted in dependency order before the payload starts),
 # the ELF executables of tests/progs/, ${AMOEBA_BUILD:-build}/userland/bin/,
-# .../bullet/bin/ and .../soap/bin/ in /bin, and tests/vm/ as /vm.  The
+# .../bullet/bin/, .../soap/bin/ and .../dpdk/vm/ in /bin, and tests/vm/ as /vm.  The
 # payload runs with MODDIR, PROGS, IP and TC set (see scripts/mkinitramfs.sh).
 # Problems before the VM boots are printed as a TAP `not ok` line.
 #
@@ -63,8 +64,8 @@ echo "# kernel $kver, build $out"
 "$top/scripts/build-module.sh" "$headers" "$out" >"$out/build.log" 2>&1 ||
 	bail "module build against $kver ($out/build.log)" "$out/build.log"
 [ -f "$out/kmod/amoeba.ko" ] || bail "no $out/kmod/amoeba.ko after build-module.sh"
-make -s -C "$top" progs userland bullet soap >"$out/progs.log" 2>&1 ||
-	bail "make progs userland bullet soap ($out/progs.log)" "$out/progs.log"
+make -s -C "$top" progs userland bullet soap dpdk >"$out/progs.log" 2>&1 ||
+	bail "make progs userland bullet soap dpdk ($out/progs.log)" "$out/progs.log"
 
 # Stock modules and their dependencies, dependencies first.  The unpacked
 # image has no modules.dep (depmod runs at install time), so ask each .ko.
@@ -97,7 +98,7 @@ echo "# stock modules:$insmods"
 
 progargs=()
 for p in "$top"/tests/progs/* "$build"/userland/bin/* "$build"/bullet/bin/* \
-	"$build"/soap/bin/*; do
+	"$build"/soap/bin/* "$build"/dpdk/vm/*; do
 	[ -f "$p" ] && [ -x "$p" ] && [ "$(head -c 4 "$p")" = "$(printf '\177ELF')" ] &&
 		progargs+=(--bin "$p")
 done
