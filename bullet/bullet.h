@@ -48,12 +48,11 @@ struct bullet {
 extern struct bullet bullet;
 extern const struct bullet_impl bullet_impl;
 
-/* Log at a syslog level (LOG_ERR, ...) on stderr, as journald reads it. */
-void blog(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Log and exit: the disk failed where the table must not be left unsure. */
-void bfatal(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Logging is daemon.h's: dm_log at a syslog level, dm_fatal where the
+ * disk failed and the table must not be left unsure.
+ */
+#include "daemon.h"
 
 /*
  * Put the store's files (bullet.st, open) into the object table

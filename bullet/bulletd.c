@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,77 +56,6 @@ static const char help[] =
 "to stderr, with <N> priorities when under systemd (JOURNAL_STREAM).\n"
 "Exit status: 1 if the store cannot be served, 2 for a usage error.\n";
 
-static int verbose;
-
-static void vlog(int level, const char *fmt, va_list ap)
-{
-	if (level >= LOG_DEBUG && !verbose)
-		return;
-	/* journald reads "<N>" as the priority; a terminal needs none. */
-	if (getenv("JOURNAL_STREAM"))
-		fprintf(stderr, "<%d>", level);
-	fputs("bulletd: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void blog(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(level, fmt, ap);
-	va_end(ap);
-}
-
-void bfatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_CRIT, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-static void usage(const char *msg, const char *arg)
-{
-	fprintf(stderr, "bulletd: %s%s\nTry 'bulletd --help'.\n", msg, arg);
-	exit(2);
-}
-
-/* "256M" and the like: false if it is no size. */
-static bool parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long n;
-	unsigned int shift = 0;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	switch (*end) {
-	case 'T': case 't':
-		shift += 10;
-		/* fall through */
-	case 'G': case 'g':
-		shift += 10;
-		/* fall through */
-	case 'M': case 'm':
-		shift += 10;
-		/* fall through */
-	case 'K': case 'k':
-		shift += 10;
-		end++;
-		break;
-	}
-	if (errno || *end || (shift && n > (ULLONG_MAX >> shift)))
-		return false;
-	*out = (uint64_t)n << shift;
-	return true;
-}
-
 static unsigned long parse_num(const char *s, unsigned long max,
 			       const char *what)
 {
@@ -137,7 +65,7 @@ static unsigned long parse_num(const char *s, unsigned long max,
 	errno = 0;
 	n = strtoul(s, &end, 10);
 	if (errno || *end || *s < '0' || *s > '9' || !n || n > max)
-		usage(what, s);
+		dm_usage(what, s);
 	return n;
 }
 
@@ -148,17 +76,17 @@ static void set(struct config *c, const char *key, const char *val)
 	} else if (!strcmp(key, "capfile")) {
 		c->capfile = val;
 	} else if (!strcmp(key, "cache")) {
-		if (!parse_size(val, &c->cache))
-			usage("the cache needs a size such as 256M, not ", val);
+		if (!dm_size(val, &c->cache))
+			dm_usage("the cache needs a size such as 256M, not ", val);
 	} else if (!strcmp(key, "lifetime")) {
 		c->lifetime = parse_num(val, 255,
 					"the lifetime is 1 to 255 cycles, not ");
 	} else if (!strcmp(key, "direct")) {
 		if (strcmp(val, "yes") && strcmp(val, "no"))
-			usage("direct is yes or no, not ", val);
+			dm_usage("direct is yes or no, not ", val);
 		c->direct = !strcmp(val, "yes");
 	} else {
-		usage("unknown setting ", key);
+		dm_usage("unknown setting ", key);
 	}
 }
 
@@ -242,8 +170,8 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->verbose = 1;
 			break;
 		case 'i':
-			if (!parse_size(optarg, &c->init_size))
-				usage("--init needs a size such as 1G, not ",
+			if (!dm_size(optarg, &c->init_size))
+				dm_usage("--init needs a size such as 1G, not ",
 				      optarg);
 			c->init = true;
 			break;
@@ -258,36 +186,14 @@ static void parse_args(struct config *c, int argc, char **argv)
 			fputs(help, stdout);
 			exit(0);
 		default:
-			usage("unknown option", "");
+			dm_usage("unknown option", "");
 		}
 	}
 	if (optind < argc)
-		usage("unexpected operand ", argv[optind]);
+		dm_usage("unexpected operand ", argv[optind]);
 	if (!c->store)
-		usage("no store: give -s STORE or \"store\" in a config file",
+		dm_usage("no store: give -s STORE or \"store\" in a config file",
 		      "");
-}
-
-/* Whole or not at all, and 0600 even over an older file: it is a secret. */
-static void write_capfile(const char *path, const char *text)
-{
-	char tmp[PATH_MAX];
-	int fd, n;
-
-	n = snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		bfatal("capability file name too long: %s", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		bfatal("cannot write the capability to %s: %s", path,
-		       strerror(errno));
-	n = dprintf(fd, "%s\n", text);
-	if (n < 0 || fsync(fd) || close(fd) || rename(tmp, path)) {
-		n = errno;
-		unlink(tmp);
-		bfatal("cannot write the capability to %s: %s", path,
-		       strerror(n));
-	}
 }
 
 static void print_cap(const struct config *c, const struct am_port *getport,
@@ -302,16 +208,16 @@ static void print_cap(const struct config *c, const struct am_port *getport,
 	printf("%s\n", text);
 	fflush(stdout);
 	if (c->capfile)
-		write_capfile(c->capfile, text);
+		dm_write_capfile(c->capfile, text);
 }
 
 static void damage(void *arg, uint32_t slot, const char *what)
 {
 	(void)arg;
 	if (slot == UINT32_MAX)
-		blog(LOG_ERR, "store: %s", what);
+		dm_log(LOG_ERR, "store: %s", what);
 	else
-		blog(LOG_ERR, "store: slot %u (file %u): %s", slot, slot + 1,
+		dm_log(LOG_ERR, "store: slot %u (file %u): %s", slot, slot + 1,
 		     what);
 }
 
@@ -331,7 +237,7 @@ static int init_store(const struct config *c)
 	err = bs_open(&st, c->store, BS_RDONLY, damage, NULL);
 	if (err)
 		return 1;
-	blog(LOG_INFO, "made %s: %llu data blocks of %u bytes, %u files",
+	dm_log(LOG_INFO, "made %s: %llu data blocks of %u bytes, %u files",
 	     c->store, (unsigned long long)st.alloc.free, BS_BLOCK,
 	     st.sb.nslots);
 	print_cap(c, &st.sb.getport, &st.sb.supercheck);
@@ -383,11 +289,11 @@ static void open_store(const struct config *c)
 	err = bs_open(&bullet.st, c->store, c->direct ? BS_DIRECT : 0,
 		      damage, NULL);
 	if (err == -EUCLEAN)
-		bfatal("%s is damaged (%u problems above): not serving it; bfsck -r %s repairs it",
+		dm_fatal("%s is damaged (%u problems above): not serving it; bfsck -r %s repairs it",
 		       c->store, bullet.st.damage ? bullet.st.damage : 1,
 		       c->store);
 	if (err)
-		bfatal("cannot open %s: %s", c->store, strerror(-err));
+		dm_fatal("cannot open %s: %s", c->store, strerror(-err));
 	am_fbox(&bullet.st.sb.getport, &bullet.putport);
 	bullet.svc.tab = am_objtab_new(&bullet.putport, bullet.st.sb.nslots,
 				       bullet_release);
@@ -395,11 +301,11 @@ static void open_store(const struct config *c)
 	    am_objtab_lifetime(bullet.svc.tab, (unsigned int)c->lifetime) ||
 	    bc_init(&bullet.cache, bullet.st.sb.nslots, c->cache) ||
 	    bullet_restore())
-		bfatal("no memory for a table of %u files",
+		dm_fatal("no memory for a table of %u files",
 		       bullet.st.sb.nslots);
 	bullet.svc.info = file_info;
 	bullet.svc.status = status;
-	blog(LOG_INFO, "serving %s: %llu files, %llu of %llu blocks free%s",
+	dm_log(LOG_INFO, "serving %s: %llu files, %llu of %llu blocks free%s",
 	     c->store, (unsigned long long)bullet.st.files,
 	     (unsigned long long)bullet.st.alloc.free,
 	     (unsigned long long)(bs_data_end(&bullet.st.sb) -
@@ -417,18 +323,18 @@ static void serve(void)
 	/* Aligned, so that a b_create's bytes go to disk with O_DIRECT. */
 	if (posix_memalign(&req, BS_BLOCK, BULLET_REQ_MAX) ||
 	    posix_memalign(&rep, BS_BLOCK, BULLET_REP_MAX))
-		bfatal("no memory for the request buffers");
+		dm_fatal("no memory for the request buffers");
 	for (;;) {
 		memset(&hdr, 0, sizeof(hdr));
 		hdr.h_port = bullet.st.sb.getport;
 		n = getreq(&hdr, req, BULLET_REQ_MAX);
 		if (n < 0)
-			bfatal("getreq: %s", am_rpc_error());
+			dm_fatal("getreq: %s", am_rpc_error());
 		replen = bullet_serve(&bullet_impl, &bullet.svc, &hdr, req,
 				      (size_t)n, rep, BULLET_REP_MAX);
 		/* A client that went away is its own problem, not ours. */
 		if (putrep(&hdr, rep, replen) != STD_OK)
-			blog(LOG_WARNING, "putrep: %s", am_rpc_error());
+			dm_log(LOG_WARNING, "putrep: %s", am_rpc_error());
 	}
 }
 
@@ -440,8 +346,9 @@ int main(int argc, char **argv)
 		.direct = 1,
 	};
 
+	dm_init("bulletd", false);
 	parse_args(&c, argc, argv);
-	verbose = c.verbose;
+	dm_init("bulletd", c.verbose);
 	if (c.init)
 		return init_store(&c);
 	open_store(&c);

@@ -60,7 +60,7 @@ static bool move_file(struct bfile *f, char *buf)
 		return false;
 	err = copy_file(f, to, buf);
 	if (err) {
-		blog(err == -EBADMSG ? LOG_CRIT : LOG_ERR,
+		dm_log(err == -EBADMSG ? LOG_CRIT : LOG_ERR,
 		     "cannot move file %u: %s", f->slot + 1,
 		     err == -EBADMSG ? "it fails its checksum (run bfsck)" :
 		     strerror(-err));
@@ -71,7 +71,7 @@ static bool move_file(struct bfile *f, char *buf)
 	e = bullet.st.slots[f->slot].cur;
 	e.start = to;
 	if (bs_set(&bullet.st, f->slot, &e))
-		bfatal("cannot write slot %u of the file table", f->slot);
+		dm_fatal("cannot write slot %u of the file table", f->slot);
 	bullet_sync();
 	/* Durable: nobody can find the old extent any more. */
 	bs_alloc_put(&bullet.st.alloc, f->start, blocks);
@@ -90,7 +90,7 @@ uint64_t bullet_compact(void)
 	order = malloc(nslots * sizeof(*order));
 	if (!order || posix_memalign((void **)&buf, BS_BLOCK, COPY_LEN)) {
 		free(order);
-		blog(LOG_ERR, "no memory to compact the store");
+		dm_log(LOG_ERR, "no memory to compact the store");
 		return 0;
 	}
 	for (i = 0; i < nslots; i++)
@@ -104,7 +104,7 @@ uint64_t bullet_compact(void)
 	free(order);
 	bullet.stats.moved += moved;
 	if (moved)
-		blog(LOG_INFO,
+		dm_log(LOG_INFO,
 		     "compaction moved %llu files; largest free extent now %llu blocks",
 		     (unsigned long long)moved,
 		     (unsigned long long)bs_alloc_largest(&bullet.st.alloc));

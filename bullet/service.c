@@ -31,7 +31,7 @@ static void pending_add(uint64_t start, uint64_t len)
 			/* Safe, if slower: make it durable and free it now. */
 			bullet_sync();
 			if (bs_alloc_put(&bullet.st.alloc, start, len))
-				blog(LOG_ERR, "extent %llu+%llu freed twice",
+				dm_log(LOG_ERR, "extent %llu+%llu freed twice",
 				     (unsigned long long)start,
 				     (unsigned long long)len);
 			return;
@@ -51,11 +51,11 @@ void bullet_sync(void)
 
 	err = bs_sync(&bullet.st);
 	if (err)
-		bfatal("cannot sync the store: %s", strerror(-err));
+		dm_fatal("cannot sync the store: %s", strerror(-err));
 	for (i = 0; i < bullet.npending; i++)
 		if (bs_alloc_put(&bullet.st.alloc, bullet.pending[i].start,
 				 bullet.pending[i].len))
-			blog(LOG_ERR, "extent %llu+%llu freed twice",
+			dm_log(LOG_ERR, "extent %llu+%llu freed twice",
 			     (unsigned long long)bullet.pending[i].start,
 			     (unsigned long long)bullet.pending[i].len);
 	bullet.npending = 0;
@@ -74,7 +74,7 @@ errstat bullet_extent(uint64_t blocks, uint64_t *start)
 	}
 	if (a->free < blocks)
 		return STD_NOSPACE;
-	blog(LOG_INFO, "no free extent of %llu blocks among %llu free: compacting",
+	dm_log(LOG_INFO, "no free extent of %llu blocks among %llu free: compacting",
 	     (unsigned long long)blocks,
 	     (unsigned long long)a->free);
 	bullet_compact();
@@ -87,7 +87,7 @@ static void set_entry(uint32_t slot, const struct bs_entry *e)
 
 	/* Unsure what the table holds now: only a restart can say. */
 	if (err)
-		bfatal("cannot write slot %u of the file table: %s", slot,
+		dm_fatal("cannot write slot %u of the file table: %s", slot,
 		       strerror(-err));
 }
 
@@ -104,7 +104,7 @@ void bullet_release(void *data)
 		bc_drop(&bullet.cache, f->slot);
 		bullet.files[f->slot] = NULL;
 		bullet.stats.deletes++;
-		blog(LOG_DEBUG, "file %u deleted", f->slot + 1);
+		dm_log(LOG_DEBUG, "file %u deleted", f->slot + 1);
 	} else if (f->kind == BF_UPLOAD) {
 		bullet.stats.uploads--;
 	}
@@ -176,7 +176,7 @@ static errstat commit(struct bfile *f, struct am_cap *cap)
 	f->on_disk = true;
 	bullet.files[f->slot] = f;
 	bullet.stats.creates++;
-	blog(LOG_DEBUG, "file %u made: %llu bytes at block %llu", f->slot + 1,
+	dm_log(LOG_DEBUG, "file %u made: %llu bytes at block %llu", f->slot + 1,
 	     (unsigned long long)f->size, (unsigned long long)f->start);
 	*cap = owner;
 	return STD_OK;
@@ -213,7 +213,7 @@ static void unreserve(struct bfile *f)
 {
 	if (f->size && bs_alloc_put(&bullet.st.alloc, f->start,
 				    bs_size_blocks(f->size)))
-		blog(LOG_ERR, "extent %llu+%llu of a file not made freed twice",
+		dm_log(LOG_ERR, "extent %llu+%llu of a file not made freed twice",
 		     (unsigned long long)f->start,
 		     (unsigned long long)bs_size_blocks(f->size));
 	free(f);
@@ -229,7 +229,7 @@ static errstat put_bytes(struct bfile *f, uint64_t offset, const char *data,
 		return STD_OK;
 	err = bs_write(&bullet.st, f->start * BS_BLOCK + offset, data, n);
 	if (err) {
-		blog(LOG_ERR, "cannot write the data of a file being made: %s",
+		dm_log(LOG_ERR, "cannot write the data of a file being made: %s",
 		     strerror(-err));
 		return STD_SYSERR;
 	}
@@ -291,13 +291,13 @@ static errstat cached(struct bfile *f, const char **bytes)
 		      bs_size_blocks(f->size) * BS_BLOCK);
 	if (err) {
 		free(buf);
-		blog(LOG_ERR, "cannot read file %u: %s", f->slot + 1,
+		dm_log(LOG_ERR, "cannot read file %u: %s", f->slot + 1,
 		     strerror(-err));
 		return STD_SYSERR;
 	}
 	if (am_crc32c(0, buf, f->size) != f->crc) {
 		free(buf);
-		blog(LOG_CRIT,
+		dm_log(LOG_CRIT,
 		     "file %u fails its checksum: the store is damaged (run bfsck)",
 		     f->slot + 1);
 		return STD_SYSERR;
@@ -345,7 +345,7 @@ static errstat do_read(const struct am_call *call, uint64_t offset,
 		ioerr = bs_read(&bullet.st, f->start * BS_BLOCK + offset,
 				data, n);
 		if (ioerr) {
-			blog(LOG_ERR, "cannot read file %u: %s", f->slot + 1,
+			dm_log(LOG_ERR, "cannot read file %u: %s", f->slot + 1,
 			     strerror(-ioerr));
 			return STD_SYSERR;
 		}
@@ -466,7 +466,7 @@ static errstat local_bytes(struct bfile *src, uint64_t offset, uint32_t n,
 	}
 	ioerr = bs_read(&bullet.st, src->start * BS_BLOCK + offset, buf, n);
 	if (ioerr) {
-		blog(LOG_ERR, "cannot read file %u: %s", src->slot + 1,
+		dm_log(LOG_ERR, "cannot read file %u: %s", src->slot + 1,
 		     strerror(-ioerr));
 		return STD_SYSERR;
 	}
@@ -488,7 +488,7 @@ static errstat source_status(const char *op, const struct am_cap *orig,
 	if (!am_err_rpc(err))
 		return err;
 	am_port_format(&orig->cap_port, port, sizeof(port));
-	blog(LOG_WARNING, "copy: %s on port %s failed: %s (%s)", op, port,
+	dm_log(LOG_WARNING, "copy: %s on port %s failed: %s (%s)", op, port,
 	     name ? name : err_why(err), am_rpc_error());
 	return STD_NOTNOW;
 }
@@ -518,7 +518,7 @@ static errstat copy_bytes(struct bfile *f, struct bfile *src,
 			err = source_status("b_read", orig, err);
 			/* Files do not shrink: that server is broken. */
 			if (err == STD_OK && got != want) {
-				blog(LOG_ERR, "copy: a source of %llu bytes gave %u of %u at %llu",
+				dm_log(LOG_ERR, "copy: a source of %llu bytes gave %u of %u at %llu",
 				     (unsigned long long)f->size, got, want,
 				     (unsigned long long)offset);
 				err = STD_SYSERR;
@@ -531,7 +531,7 @@ static errstat copy_bytes(struct bfile *f, struct bfile *src,
 		f->crc = am_crc32c(f->crc, bytes, want);
 	}
 	if (src && f->crc != src->crc) {
-		blog(LOG_CRIT,
+		dm_log(LOG_CRIT,
 		     "file %u fails its checksum: the store is damaged (run bfsck)",
 		     src->slot + 1);
 		return STD_SYSERR;

@@ -261,7 +261,7 @@ int sp_dir_unlock(struct sp_tab *t, struct sp_dir *d, const uint8_t *key,
 	memset(&d->check, 0, sizeof(d->check));
 	if (err == -EUCLEAN) {
 		d->damaged = true;
-		slog(LOG_CRIT, "directory %u: change %u of %u: %s",
+		dm_log(LOG_CRIT, "directory %u: change %u of %u: %s",
 		     d->obj, i + 1, d->nsealed, why);
 	}
 	return err;
@@ -518,7 +518,7 @@ int sp_log_commit(struct sp_log *l)
 	if (err) {
 		/* Nothing of it may be there for a reload to find. */
 		if (ftruncate(l->fd, (off_t)l->size))
-			sfatal("cannot take back a failed log write: %s",
+			dm_fatal("cannot take back a failed log write: %s",
 			       strerror(errno));
 		return err;
 	}
@@ -527,7 +527,7 @@ int sp_log_commit(struct sp_log *l)
 	 * pages; what is on disk is unknown, and only a reload can tell.
 	 */
 	if (fdatasync(l->fd))
-		sfatal("cannot sync the log: %s", strerror(errno));
+		dm_fatal("cannot sync the log: %s", strerror(errno));
 	l->size += len;
 	l->seq++;
 	l->records++;
@@ -761,7 +761,7 @@ int sp_log_open(struct sp_log *l, struct sp_tab *t, const char *dir,
 	if (rc)
 		return rc;
 	if (valid < len) {
-		slog(LOG_WARNING, "dropping a torn last record: %zu bytes at offset %zu",
+		dm_log(LOG_WARNING, "dropping a torn last record: %zu bytes at offset %zu",
 		     len - valid, valid);
 		err->why = "cannot drop the torn record";
 		if (ftruncate(l->fd, (off_t)valid) || fdatasync(l->fd))
@@ -804,7 +804,7 @@ int sp_log_compact(struct sp_log *l, const struct sp_tab *t)
 	err = sync_dir(l->path);
 	*slash = '/';
 	if (err)
-		sfatal("cannot sync the directory of the compacted log: %s",
+		dm_fatal("cannot sync the directory of the compacted log: %s",
 		       strerror(-err));
 	close(l->fd);
 	l->fd = fd;
@@ -825,12 +825,12 @@ void sp_log_maybe_compact(struct sp_log *l, const struct sp_tab *t)
 		return;
 	err = sp_log_compact(l, t);
 	if (err) {
-		slog(LOG_WARNING, "cannot compact the log: %s; going on with it",
+		dm_log(LOG_WARNING, "cannot compact the log: %s; going on with it",
 		     strerror(-err));
 		/* Not again before it has grown as much once more. */
 		l->base = l->size;
 	} else {
-		slog(LOG_INFO, "compacted the log to %llu bytes",
+		dm_log(LOG_INFO, "compacted the log to %llu bytes",
 		     (unsigned long long)l->size);
 	}
 }

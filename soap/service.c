@@ -352,7 +352,7 @@ static errstat commit(struct change *c, uint32_t n)
 	err = sp_log_commit(&soap.log);
 	if (err) {
 		drop(c, n);
-		slog(LOG_ERR, "cannot log a change: %s", strerror(-err));
+		dm_log(LOG_ERR, "cannot log a change: %s", strerror(-err));
 		return std_err(err);
 	}
 	for (i = 0; i < n; i++) {

@@ -218,10 +218,10 @@ extern struct soap {
 } soap;
 extern const struct soap_impl soap_impl;
 
-/* soapd.c */
-void slog(int level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void sfatal(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2), noreturn));
+/*
+ * Logging is daemon.h's (userland/cmd/daemon.c in soapd; the unit tests
+ * and fuzzers define their own dm_log and dm_fatal).
+ */
+#include "daemon.h"
 
 #endif /* SOAP_SOAP_H */

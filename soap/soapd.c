@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,73 +49,6 @@ static const char help[] =
 "to stderr, with <N> priorities when under systemd (JOURNAL_STREAM).\n"
 "Exit status: 1 if the state cannot be served, 2 for a usage error.\n";
 
-static int verbose;
-
-static void vlog(int level, const char *fmt, va_list ap)
-{
-	if (level >= LOG_DEBUG && !verbose)
-		return;
-	/* journald reads "<N>" as the priority; a terminal needs none. */
-	if (getenv("JOURNAL_STREAM"))
-		fprintf(stderr, "<%d>", level);
-	fputs("soapd: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void slog(int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(level, fmt, ap);
-	va_end(ap);
-}
-
-void sfatal(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(LOG_CRIT, fmt, ap);
-	va_end(ap);
-	exit(1);
-}
-
-static void usage(const char *msg, const char *arg)
-{
-	if (getenv("JOURNAL_STREAM"))
-		fprintf(stderr, "<%d>", LOG_ERR);
-	fprintf(stderr, "soapd: %s%s\nTry 'soapd --help'.\n", msg, arg);
-	exit(2);
-}
-
-static bool parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || s[0] == '-')
-		return false;
-	switch (*end) {
-	case 'G': case 'g':
-		v <<= 10;
-		/* fall through */
-	case 'M': case 'm':
-		v <<= 10;
-		/* fall through */
-	case 'K': case 'k':
-		v <<= 10;
-		end++;
-	}
-	if (*end || v >> 40)
-		return false;
-	*out = v;
-	return true;
-}
-
 static void parse_args(struct config *c, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -152,9 +84,9 @@ static void parse_args(struct config *c, int argc, char **argv)
 			c->rootfile = optarg;
 			break;
 		case 'C':
-			if (!parse_size(optarg, &c->compact_at) ||
-			    !c->compact_at)
-				usage("bad size for --compact: ", optarg);
+			if (!dm_size(optarg, &c->compact_at) ||
+			    !c->compact_at || c->compact_at >> 40)
+				dm_usage("bad size for --compact: ", optarg);
 			break;
 		case 'v':
 			c->verbose = 1;
@@ -163,42 +95,18 @@ static void parse_args(struct config *c, int argc, char **argv)
 			fputs(help, stdout);
 			exit(0);
 		case ':':
-			usage("option needs a value: ", argv[optind - 1]);
+			dm_usage("option needs a value: ", argv[optind - 1]);
 			break;
 		default:
-			usage("unknown option: ", argv[optind - 1]);
+			dm_usage("unknown option: ", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		usage("unexpected operand: ", argv[optind]);
+		dm_usage("unexpected operand: ", argv[optind]);
 	if (!c->dir)
-		usage("no state directory: ", "-d DIR");
+		dm_usage("no state directory: ", "-d DIR");
 	if (c->force && !c->init)
-		usage("--force goes with --init", "");
-}
-
-/* Replace @path whole, so that no reader sees half a capability. */
-static void write_capfile(const char *path, const char *text)
-{
-	size_t n = strlen(path) + 8;
-	char *tmp = malloc(n);
-	int fd, e;
-
-	if (!tmp)
-		sfatal("no memory");
-	snprintf(tmp, n, "%s.XXXXXX", path);
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		sfatal("cannot write the capability to %s: %s", path,
-		       strerror(errno));
-	if (dprintf(fd, "%s\n", text) < 0 || fsync(fd) || close(fd) ||
-	    rename(tmp, path)) {
-		e = errno;
-		unlink(tmp);
-		sfatal("cannot write the capability to %s: %s", path,
-		       strerror(e));
-	}
-	free(tmp);
+		dm_usage("--force goes with --init", "");
 }
 
 static void print_caps(const struct config *c, const struct sp_tab *t)
@@ -211,10 +119,10 @@ static void print_caps(const struct config *c, const struct sp_tab *t)
 	am_priv_encode(&cap.cap_priv, 0, AM_RIGHTS_ALL, &t->supercheck);
 	am_cap_format(&cap, text, sizeof(text));
 	if (c->capfile)
-		write_capfile(c->capfile, text);
+		dm_write_capfile(c->capfile, text);
 	/* The root is object 1, made by --init; it may have been removed. */
 	if (!root || root->locked) {
-		slog(LOG_WARNING, "no root directory (object 1) to print");
+		dm_log(LOG_WARNING, "no root directory (object 1) to print");
 		return;
 	}
 	am_priv_encode(&cap.cap_priv, 1, AM_RIGHTS_ALL, &root->check);
@@ -222,7 +130,7 @@ static void print_caps(const struct config *c, const struct sp_tab *t)
 	printf("%s\n", text);
 	fflush(stdout);
 	if (c->rootfile)
-		write_capfile(c->rootfile, text);
+		dm_write_capfile(c->rootfile, text);
 }
 
 static void load(const struct config *c)
@@ -233,14 +141,14 @@ static void load(const struct config *c)
 	sp_tab_init(&soap.tab);
 	rc = sp_log_open(&soap.log, &soap.tab, c->dir, &err);
 	if (rc == -EUCLEAN)
-		sfatal("%s/soap.log is damaged at offset %llu: %s; not serving it (Documentation/soap.rst says how to recover)",
+		dm_fatal("%s/soap.log is damaged at offset %llu: %s; not serving it (Documentation/soap.rst says how to recover)",
 		       c->dir, (unsigned long long)err.off, err.why);
 	if (rc)
-		sfatal("%s/soap.log: %s: %s", c->dir, err.why,
+		dm_fatal("%s/soap.log: %s: %s", c->dir, err.why,
 		       strerror(-rc));
 	soap.log.compact_at = c->compact_at;
 	if (!c->init)
-		slog(LOG_INFO, "serving %s: %u directories, log %llu bytes",
+		dm_log(LOG_INFO, "serving %s: %u directories, log %llu bytes",
 		     c->dir, soap.tab.ndirs,
 		     (unsigned long long)soap.log.size);
 }
@@ -258,16 +166,16 @@ static void serve(void)
 		hdr.h_port = soap.tab.getport;
 		n = getreq(&hdr, req, sizeof(req));
 		if (n < 0)
-			sfatal("getreq: %s", am_rpc_error());
+			dm_fatal("getreq: %s", am_rpc_error());
 		command = hdr.h_command;
 		replen = soap_serve(&soap_impl, &soap.svc, &hdr, req,
 				    (size_t)n, rep, sizeof(rep));
 		if (hdr.h_status != STD_OK)
-			slog(LOG_DEBUG, "request %u: %s", command,
+			dm_log(LOG_DEBUG, "request %u: %s", command,
 			     err_why(hdr.h_status));
 		/* A client that went away is its own problem, not ours. */
 		if (putrep(&hdr, rep, replen) != STD_OK)
-			slog(LOG_WARNING, "putrep: %s", am_rpc_error());
+			dm_log(LOG_WARNING, "putrep: %s", am_rpc_error());
 	}
 }
 
@@ -277,8 +185,9 @@ int main(int argc, char **argv)
 	const char *why;
 	int rc;
 
+	dm_init("soapd", false);
 	parse_args(&c, argc, argv);
-	verbose = c.verbose;
+	dm_init("soapd", c.verbose);
 	if (c.init) {
 		rc = sp_log_create(c.dir, c.force, &why);
 		if (rc) {

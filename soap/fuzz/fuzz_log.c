@@ -51,13 +51,13 @@ static char state_dir[64];
 static char log_path[96];
 static uint8_t sealed_wraps[SP_NWRAPS * SP_WRAP_LEN];
 
-void slog(int level, const char *fmt, ...)
+void dm_log(int level, const char *fmt, ...)
 {
 	(void)level;
 	(void)fmt;
 }
 
-void sfatal(const char *fmt, ...)
+void dm_fatal(const char *fmt, ...)
 {
 	va_list ap;
 

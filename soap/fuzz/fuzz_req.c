@@ -72,13 +72,13 @@ static uint8_t *pristine;
 static size_t pristine_len;
 static uint8_t rep[SOAP_REP_MAX];
 
-void slog(int level, const char *fmt, ...)
+void dm_log(int level, const char *fmt, ...)
 {
 	(void)level;
 	(void)fmt;
 }
 
-void sfatal(const char *fmt, ...)
+void dm_fatal(const char *fmt, ...)
 {
 	va_list ap;
 

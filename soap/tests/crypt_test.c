@@ -22,7 +22,7 @@
 #include "soap.h"
 
 /* dir.c and log.c, linked in, report through soapd's logger. */
-void slog(int level, const char *fmt, ...)
+void dm_log(int level, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -33,7 +33,7 @@ void slog(int level, const char *fmt, ...)
 	putchar('\n');
 }
 
-void sfatal(const char *fmt, ...)
+void dm_fatal(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -40,7 +40,7 @@ static unsigned int crit_logged;
 static char last_crit[256];
 
 /* log.c reports through soapd's logger; here it goes to the TAP stream. */
-void slog(int level, const char *fmt, ...)
+void dm_log(int level, const char *fmt, ...)
 {
 	char msg[256];
 	va_list ap;
@@ -55,7 +55,7 @@ void slog(int level, const char *fmt, ...)
 	printf("# log <%d> %s\n", level, msg);
 }
 
-void sfatal(const char *fmt, ...)
+void dm_fatal(const char *fmt, ...)
 {
 	va_list ap;
 

@@ -20,6 +20,8 @@
  * valid for the life of the process.
  */
 const char *am_config(const char *key);
+/* @s without the white space at either end (cut in place). */
+char *am_trim(char *s);
 
 /* Set this thread's am_rpc_error() text; returns @err for convenience. */
 __printf(2, 3) int32_t am_fail(int32_t err, const char *fmt, ...);

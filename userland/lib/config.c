@@ -24,7 +24,7 @@ static struct setting settings[CONFIG_MAX];
 static int nsettings;
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
-static char *trim(char *s)
+char *am_trim(char *s)
 {
 	char *end;
 
@@ -43,13 +43,13 @@ static void config_line(char *line)
 	int i;
 
 	line[strcspn(line, "#\n")] = '\0';
-	key = trim(line);
+	key = am_trim(line);
 	if (!*key)
 		return;
 	value = key + strcspn(key, " \t");
 	if (*value)
 		*value++ = '\0';
-	value = trim(value);
+	value = am_trim(value);
 	for (i = 0; i < nsettings; i++)
 		if (!strcmp(settings[i].key, key))
 			return;

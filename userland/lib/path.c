@@ -5,7 +5,6 @@
  * and says how far it got, so a path costs one call per server crossed,
  * not one per name.  See <amoeba/path.h>.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -65,18 +64,6 @@ static errstat env_cap(const char *var, struct am_cap *cap, bool *found)
 	return STD_OK;
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
 /*
  * The capability on the first line of @file.  @var: the variable that
  * named it, whose file must exist; NULL for the default file, whose
@@ -112,7 +99,7 @@ static errstat file_cap(const char *file, const char *var, struct am_cap *cap)
 				 what, file);
 	}
 	fclose(f);
-	text = trim(line);
+	text = am_trim(line);
 	err = am_cap_parse(text, cap, &perr);
 	if (err != STD_OK)
 		err = path_fail(STD_ARGBAD, "%s %s: first line \"%.100s\" is not a capability: at character %zu: %s",
