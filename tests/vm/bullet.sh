@@ -50,40 +50,6 @@ A() {
 	timeout 60 $CLIENT "$@" >"$T/a.out" 2>"$T/a.err"
 }
 
-# L: run locally (the stores' own tools: bulletd --init, bfsck), bounded;
-# stdout in $T/l.out, stderr in $T/l.err.  Returns the status.
-L() {
-	timeout 60 "$@" >"$T/l.out" 2>"$T/l.err"
-}
-
-# judge NAME WANT PATTERN STATUS OUT ERR: a TAP point, ok if STATUS is
-# WANT and OUT or ERR matches PATTERN (if not empty).
-judge() {
-	[ "$4" -eq "$2" ] &&
-		{ [ -z "$3" ] || cat "$5" "$6" | grep -qE -- "$3"; }
-	tap $? "$1" ||
-		{ diag "status $4, expected $2, output should match $3:";
-		  diag_file "$5"; diag_file "$6"; }
-}
-
-# expect NAME STATUS PATTERN CMD...: as a client, CMD ends with STATUS and
-# prints something matching PATTERN (if not empty) on stdout or stderr.
-expect() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	A "$@"
-	judge "$name" "$want" "$pattern" $? "$T/a.out" "$T/a.err"
-}
-
-# lexpect NAME STATUS PATTERN CMD...: expect for a local command.
-lexpect() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	L "$@"
-	judge "$name" "$want" "$pattern" $? "$T/l.out" "$T/l.err"
-}
-
-
 # stat_of CAP KEY: KEY's value in `bstat -p CAP`; empty if it failed.
 stat_of() {
 	timeout 60 $CLIENT "$BPROGS/bstat" -p "$1" 2>/dev/null | sed -n "s/^$2=//p"

@@ -1,8 +1,9 @@
 # Shell functions shared by the payloads in tests/vm/ (busybox sh): TAP
-# output, running bounded commands, reading /proc/net/amoeba, and building
-# the test network.  The payload sets IP, PROGS, T (a scratch directory),
-# HOSTS (namespace names) and pids (processes to kill on cleanup) before
-# calling them.
+# output, running bounded commands and judging them (expect, lexpect),
+# reading /proc/net/amoeba, and building the test network.  The payload
+# sets IP, PROGS, T (a scratch directory), HOSTS (namespace names) and
+# pids (processes to kill on cleanup) before calling them, and defines A
+# (run a client) before calling expect.
 
 n=0
 failed=0
@@ -214,6 +215,40 @@ new_sport() {
 		CLIENT="$IP netns exec hostA env AMOEBA_TRANSPORT=kernel"
 		SERVER="$IP netns exec hostB env AMOEBA_TRANSPORT=kernel"
 	fi
+}
+
+# L: run locally, bounded; stdout in $T/l.out, stderr in $T/l.err.
+# Returns the status.
+L() {
+	timeout 60 "$@" >"$T/l.out" 2>"$T/l.err"
+}
+
+# judge NAME WANT PATTERN STATUS OUT ERR: a TAP point, ok if STATUS is
+# WANT and OUT or ERR matches PATTERN (if not empty).
+judge() {
+	[ "$4" -eq "$2" ] &&
+		{ [ -z "$3" ] || cat "$5" "$6" | grep -qE -- "$3"; }
+	tap $? "$1" ||
+		{ diag "status $4, expected $2, output should match $3:";
+		  diag_file "$5"; diag_file "$6"; }
+}
+
+# expect NAME STATUS PATTERN CMD...: as a client (the payload's A, which
+# leaves $T/a.out and $T/a.err), CMD ends with STATUS and prints
+# something matching PATTERN (if not empty) on stdout or stderr.
+expect() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	A "$@"
+	judge "$name" "$want" "$pattern" $? "$T/a.out" "$T/a.err"
+}
+
+# lexpect NAME STATUS PATTERN CMD...: expect for a local command (L).
+lexpect() {
+	name=$1 want=$2 pattern=$3
+	shift 3
+	L "$@"
+	judge "$name" "$want" "$pattern" $? "$T/l.out" "$T/l.err"
 }
 
 # flip_check CAP: the same capability with the last bit of its check

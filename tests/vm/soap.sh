@@ -102,43 +102,12 @@ AS() {
 	timeout 60 $CLIENT AMOEBA_ROOT="$as_root" "$@" >"$T/a.out" 2>"$T/a.err"
 }
 
-# L: run locally, bounded; stdout in $T/l.out, stderr in $T/l.err.
-L() {
-	timeout 60 "$@" >"$T/l.out" 2>"$T/l.err"
-}
-
-# judge NAME WANT PATTERN STATUS OUT ERR: a TAP point, ok if STATUS is
-# WANT and OUT or ERR matches PATTERN (if not empty).
-judge() {
-	[ "$4" -eq "$2" ] &&
-		{ [ -z "$3" ] || cat "$5" "$6" | grep -qE -- "$3"; }
-	tap $? "$1" ||
-		{ diag "status $4, expected $2, output should match $3:";
-		  diag_file "$5"; diag_file "$6"; }
-}
-
-# expect NAME STATUS PATTERN CMD...: as a client, CMD ends with STATUS and
-# prints something matching PATTERN (if not empty).
-expect() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	A "$@"
-	judge "$name" "$want" "$pattern" $? "$T/a.out" "$T/a.err"
-}
-
 # expect_as CAP NAME STATUS PATTERN CMD...: expect, from root CAP.
 expect_as() {
 	cap=$1 name=$2 want=$3 pattern=$4
 	shift 4
 	AS "$cap" "$@"
 	judge "$name" "$want" "$pattern" $? "$T/a.out" "$T/a.err"
-}
-
-lexpect() {
-	name=$1 want=$2 pattern=$3
-	shift 3
-	L "$@"
-	judge "$name" "$want" "$pattern" $? "$T/l.out" "$T/l.err"
 }
 
 # first_line CMD...: as a client, CMD's first line of output ("" if it
